@@ -1,0 +1,85 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '../common/errors';
+import { diffTrees, type TreeDiff } from './diff';
+import { HashPool } from './hashPool';
+import { scanFolder, type ScanOptions, type ScanProgress, type ScanStats } from './scan';
+import { loadSnapshot, type SnapshotMeta } from './snapshot';
+import type { TreeNode } from './tree';
+
+export interface SourceTree {
+  /** The folder or snapshot file as given. */
+  path: string;
+  kind: 'folder' | 'snapshot';
+  tree: TreeNode;
+  problems: { path: string; reason: string }[];
+  stats?: ScanStats;
+  snapshot?: SnapshotMeta;
+}
+
+/** A folder is scanned; a file is read as a snapshot. */
+export async function loadSource(p: string, options: ScanOptions): Promise<SourceTree> {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(p);
+  } catch {
+    throw new UserError('no such folder or snapshot file', p);
+  }
+  if (st.isDirectory()) {
+    const r = await scanFolder(p, options);
+    return { path: p, kind: 'folder', tree: r.root, problems: r.problems, stats: r.stats };
+  }
+  const s = loadSnapshot(p);
+  return { path: p, kind: 'snapshot', tree: s.tree, problems: [], snapshot: s.meta };
+}
+
+export interface CompareResult extends TreeDiff {
+  a: Omit<SourceTree, 'tree'>;
+  b: Omit<SourceTree, 'tree'>;
+  /** Paths that could not be hashed on either side: left out of added/removed/modified. */
+  problems: { side: 'A' | 'B'; path: string; reason: string }[];
+}
+
+export interface CompareOptions extends Omit<ScanOptions, 'onProgress'> {
+  onProgress?: (side: 'A' | 'B', p: ScanProgress) => void;
+}
+
+/** Compares two folders or snapshots by their Merkle trees. */
+export async function compare(a: string, b: string, options: CompareOptions = {}): Promise<CompareResult> {
+  const pool = options.pool ?? new HashPool();
+  try {
+    const scan = (side: 'A' | 'B'): ScanOptions => ({ ...options, pool, onProgress: p => options.onProgress?.(side, p) });
+    // One side at a time: both would share the same disk and cores anyway.
+    const sa = await loadSource(a, scan('A'));
+    const sb = await loadSource(b, scan('B'));
+    const diff = diffTrees(sa.tree, sb.tree);
+    const problems = [
+      ...sa.problems.map(p => ({ side: 'A' as const, ...p })),
+      ...sb.problems.map(p => ({ side: 'B' as const, ...p })),
+    ];
+    const unknown = new Set(problems.map(p => p.path));
+    const known = (p: string) => !unknown.has(p);
+    const { tree: _ta, ...metaA } = sa;
+    const { tree: _tb, ...metaB } = sb;
+    return {
+      ...diff,
+      added: diff.added.filter(known),
+      removed: diff.removed.filter(known),
+      modified: diff.modified.filter(known),
+      a: metaA,
+      b: metaB,
+      problems,
+    };
+  } finally {
+    if (!options.pool) await pool.close();
+  }
+}
+
+/** Where VS Code keeps a workspace folder's snapshots. */
+export function snapshotFolder(workspace: string): string {
+  return path.join(workspace, '.mlw', 'snapshots');
+}
+
+export function snapshotFileName(date = new Date()): string {
+  return `${date.toISOString().replace(/[:.]/g, '-')}.json`;
+}

@@ -1,0 +1,80 @@
+import { UserError } from '../common/errors';
+import { dirHash, findNode, type DirEntryHash, type EntryKind, type TreeNode } from './tree';
+
+/**
+ * An inclusion proof (audit path) for one file: its leaf hash and, for each folder from the
+ * file's own up to the root, the other entries of that folder. Hashing upwards with the
+ * recipe must give the root hash; one file is checked without the rest of the tree.
+ */
+export interface InclusionProof {
+  format: 'mlw-merkle-proof';
+  version: 1;
+  path: string;
+  leaf: { kind: EntryKind; hash: string };
+  /** Innermost folder first; `dir` is the folder's path ('' for the root). */
+  levels: { dir: string; siblings: DirEntryHash[] }[];
+  root: string;
+}
+
+export function makeProof(root: TreeNode, relPath: string): InclusionProof {
+  const parts = relPath.split('/').filter(Boolean);
+  const node = findNode(root, parts.join('/'));
+  if (!node || parts.length === 0) throw new UserError(`no such path in the tree: ${relPath}`, relPath);
+  const levels: InclusionProof['levels'] = [];
+  for (let depth = parts.length - 1; depth >= 0; depth--) {
+    const dirPath = parts.slice(0, depth).join('/');
+    const dir = findNode(root, dirPath)!;
+    const siblings = [...dir.children!.values()]
+      .filter(c => c.name !== parts[depth])
+      .map(c => ({ name: c.name, kind: c.kind, hash: c.hash }));
+    levels.push({ dir: dirPath, siblings });
+  }
+  return { format: 'mlw-merkle-proof', version: 1, path: parts.join('/'), leaf: { kind: node.kind, hash: node.hash }, levels, root: root.hash };
+}
+
+export interface Verification {
+  valid: boolean;
+  computedRoot: string;
+  reason?: string;
+}
+
+/**
+ * Recomputes the root from the proof and compares it with `expectedRoot` (never with the root
+ * the proof claims: a forged proof would claim its own). `leafHash`, when given, is the hash
+ * of the file as it is now, checked against the proof's leaf.
+ */
+export function verifyProof(proof: InclusionProof, expectedRoot: string, leafHash?: string): Verification {
+  checkShape(proof);
+  const parts = proof.path.split('/');
+  if (proof.levels.length !== parts.length) {
+    return { valid: false, computedRoot: '', reason: `the proof has ${proof.levels.length} levels for a path of depth ${parts.length}` };
+  }
+  if (leafHash !== undefined && leafHash !== proof.leaf.hash) {
+    return { valid: false, computedRoot: '', reason: `the file hashes to ${leafHash}, the proof's leaf is ${proof.leaf.hash}` };
+  }
+  let hash = proof.leaf.hash;
+  let kind: EntryKind = proof.leaf.kind;
+  for (let i = 0; i < proof.levels.length; i++) {
+    const level = proof.levels[i];
+    const depth = parts.length - 1 - i;
+    const name = parts[depth];
+    if (level.dir !== parts.slice(0, depth).join('/')) {
+      return { valid: false, computedRoot: '', reason: `level ${i + 1} is for folder "${level.dir}", expected "${parts.slice(0, depth).join('/')}"` };
+    }
+    if (level.siblings.some(s => s.name === name)) {
+      return { valid: false, computedRoot: '', reason: `folder "${level.dir}" lists "${name}" among its other entries` };
+    }
+    hash = dirHash([...level.siblings, { name, kind, hash }]);
+    kind = 'dir';
+  }
+  const valid = hash === expectedRoot.toLowerCase();
+  return valid ? { valid, computedRoot: hash } : { valid, computedRoot: hash, reason: `the proof leads to root ${hash}, not ${expectedRoot}` };
+}
+
+function checkShape(p: InclusionProof): void {
+  const ok = p && p.format === 'mlw-merkle-proof' && typeof p.path === 'string' && p.path !== '' && p.leaf && typeof p.leaf.hash === 'string'
+    && ['file', 'link', 'dir'].includes(p.leaf.kind) && Array.isArray(p.levels)
+    && p.levels.every(l => typeof l.dir === 'string' && Array.isArray(l.siblings)
+      && l.siblings.every(s => typeof s.name === 'string' && typeof s.hash === 'string' && ['file', 'link', 'dir'].includes(s.kind)));
+  if (!ok) throw new UserError('not a valid ML Workbench inclusion proof (expected format "mlw-merkle-proof" with path, leaf and levels)');
+}
