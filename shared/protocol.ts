@@ -25,7 +25,7 @@ export interface ServerInfo {
   node: string;
   capabilities: string[];
 }
-export const serverInfoRequest = new ProtocolRequestType0<ServerInfo, never, void, void, void>('mlw/serverInfo');
+export const serverInfoRequest = new ProtocolRequestType0<ServerInfo, never, void, void>('mlw/serverInfo');
 
 // ---- merkle --------------------------------------------------------------------------------
 
