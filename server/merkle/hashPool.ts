@@ -6,6 +6,7 @@ import type { HashRequest, HashResult } from './hashFile';
 interface Job {
   file: string;
   size: number;
+  signal?: AbortSignal;
   resolve: (r: HashResult) => void;
 }
 
@@ -32,10 +33,11 @@ export class HashPool {
 
   constructor(readonly size = Math.max(1, os.availableParallelism?.() ?? os.cpus().length)) {}
 
-  hash(file: string, size: number): Promise<HashResult> {
+  /** Hashes a file on a worker; once `signal` fires, a job not yet sent is dropped. */
+  hash(file: string, size: number, signal?: AbortSignal): Promise<HashResult> {
     if (this.closed) return Promise.reject(new Error('hash pool closed'));
     return new Promise(resolve => {
-      this.pending.push({ file, size, resolve });
+      this.pending.push({ file, size, signal, resolve });
       this.pendingBytes += size;
       if (this.pending.length >= BATCH_FILES || this.pendingBytes >= BATCH_BYTES) this.cutBatch();
     });
@@ -64,7 +66,9 @@ export class HashPool {
     while (this.queue.length) {
       const slot = this.freeSlot();
       if (!slot) return;
-      const batch = this.queue.shift()!;
+      // A cancelled scan's queued files must not delay the next scan sharing this pool.
+      const batch = this.queue.shift()!.filter(j => !j.signal?.aborted);
+      if (!batch.length) continue;
       const id = this.nextId++;
       slot.inFlight.set(id, batch);
       const req: HashRequest = { id, files: batch.map(j => j.file) };

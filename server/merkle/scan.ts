@@ -101,7 +101,7 @@ export async function scanFolder(rootDir: string, options: ScanOptions = {}): Pr
       progress();
       return makeLeaf(name, 'file', cached, st.size, st.mtimeMs);
     }
-    const hashing = pool.hash(abs, st.size);
+    const hashing = pool.hash(abs, st.size, signal);
     doneDiscovering();
     const r = await hashing;
     throwIfAborted(signal);
