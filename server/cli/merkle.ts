@@ -140,7 +140,7 @@ const verify: Command = {
     if (values.file) {
       const st = fs.lstatSync(values.file, { throwIfNoEntry: false });
       if (!st) throw new UserError('no such file', values.file);
-      if (st.isSymbolicLink()) leaf = sha256Hex(fs.readlinkSync(values.file));
+      if (st.isSymbolicLink()) leaf = sha256Hex(fs.readlinkSync(values.file, { encoding: 'buffer' }));
       else {
         const h = hashFile(values.file);
         if ('error' in h) throw new UserError(h.error, values.file);

@@ -29,6 +29,8 @@ export async function loadSource(p: string, options: ScanOptions): Promise<Sourc
     const r = await scanFolder(p, options);
     return { path: p, kind: 'folder', tree: r.root, problems: r.problems, stats: r.stats };
   }
+  // Reading a FIFO (or a device) as a snapshot would block or never end.
+  if (!st.isFile()) throw new UserError('not a folder or a snapshot file', p);
   const s = loadSnapshot(p);
   return { path: p, kind: 'snapshot', tree: s.tree, problems: [], snapshot: s.meta };
 }
@@ -57,8 +59,12 @@ export async function compare(a: string, b: string, options: CompareOptions = {}
       ...sa.problems.map(p => ({ side: 'A' as const, ...p })),
       ...sb.problems.map(p => ({ side: 'B' as const, ...p })),
     ];
+    // A problem path may be a folder that could not be read: what lies below it is unknown too.
     const unknown = new Set(problems.map(p => p.path));
-    const known = (p: string) => !unknown.has(p);
+    const known = (p: string) => {
+      for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) if (unknown.has(p.slice(0, i))) return false;
+      return !unknown.has(p);
+    };
     const { tree: _ta, ...metaA } = sa;
     const { tree: _tb, ...metaB } = sb;
     return {

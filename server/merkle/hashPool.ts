@@ -31,7 +31,11 @@ export class HashPool {
   private nextId = 1;
   private closed = false;
 
-  constructor(readonly size = Math.max(1, os.availableParallelism?.() ?? os.cpus().length)) {}
+  readonly size: number;
+
+  constructor(size = os.availableParallelism?.() ?? os.cpus().length) {
+    this.size = Math.max(1, Math.floor(size));
+  }
 
   /** Hashes a file on a worker; once `signal` fires, a job not yet sent is dropped. */
   hash(file: string, size: number, signal?: AbortSignal): Promise<HashResult> {

@@ -70,7 +70,11 @@ export class IndexCache {
     if (!this.file) return;
     if (!this.dirty && this.next.size === this.previous.size) return;
     const entries = [...this.next].map(([p, e]) => [p, e.size, e.mtimeMs, e.ino, e.hash]);
-    writeFileAtomic(this.file, JSON.stringify({ format: FORMAT, version: VERSION, root: path.resolve(root), scanStartMs, entries }));
+    try {
+      writeFileAtomic(this.file, JSON.stringify({ format: FORMAT, version: VERSION, root: path.resolve(root), scanStartMs, entries }));
+    } catch {
+      // Only a cache: a read-only or full cache folder must not fail the scan that was just made.
+    }
   }
 }
 

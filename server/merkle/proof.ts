@@ -46,6 +46,13 @@ export interface Verification {
 export function verifyProof(proof: InclusionProof, expectedRoot: string, leafHash?: string): Verification {
   checkShape(proof);
   const parts = proof.path.split('/');
+  // Names no folder can hold, or hashes that are not 64 hex digits, would let a forged proof
+  // re-split the hashed entry bytes (a "\0" inside can spell several entries), so that a path
+  // that is not in the tree, or a wrong leaf, could verify.
+  const badName = [...parts, ...proof.levels.flatMap(l => l.siblings.map(s => s.name))].find(n => !isEntryName(n));
+  if (badName !== undefined) return { valid: false, computedRoot: '', reason: `${JSON.stringify(badName)} is not a valid entry name` };
+  const badHash = [proof.leaf.hash, ...proof.levels.flatMap(l => l.siblings.map(s => s.hash))].find(h => !HEX64.test(h));
+  if (badHash !== undefined) return { valid: false, computedRoot: '', reason: `${JSON.stringify(badHash)} is not a SHA-256 hash (64 lowercase hex digits)` };
   if (proof.levels.length !== parts.length) {
     return { valid: false, computedRoot: '', reason: `the proof has ${proof.levels.length} levels for a path of depth ${parts.length}` };
   }
@@ -64,11 +71,20 @@ export function verifyProof(proof: InclusionProof, expectedRoot: string, leafHas
     if (level.siblings.some(s => s.name === name)) {
       return { valid: false, computedRoot: '', reason: `folder "${level.dir}" lists "${name}" among its other entries` };
     }
+    const seen = new Set<string>();
+    const dup = level.siblings.find(s => (seen.has(s.name) ? true : (seen.add(s.name), false)));
+    if (dup) return { valid: false, computedRoot: '', reason: `folder "${level.dir}" lists "${dup.name}" twice` };
     hash = dirHash([...level.siblings, { name, kind, hash }]);
     kind = 'dir';
   }
   const valid = hash === expectedRoot.toLowerCase();
   return valid ? { valid, computedRoot: hash } : { valid, computedRoot: hash, reason: `the proof leads to root ${hash}, not ${expectedRoot}` };
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+function isEntryName(n: string): boolean {
+  return n !== '' && n !== '.' && n !== '..' && !n.includes('/') && !n.includes('\0');
 }
 
 function checkShape(p: InclusionProof): void {

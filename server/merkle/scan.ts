@@ -120,9 +120,10 @@ export async function scanFolder(rootDir: string, options: ScanOptions = {}): Pr
   async function link(rel: string): Promise<TreeNode | null> {
     discovering++;
     try {
-      const target = await fs.promises.readlink(path.join(root, rel));
+      // The target's bytes as stored: decoding them first would map every invalid UTF-8 byte to U+FFFD.
+      const target = await fs.promises.readlink(path.join(root, rel), { encoding: 'buffer' });
       stats.links++;
-      return makeLeaf(path.basename(rel), 'link', sha256Hex(target), Buffer.byteLength(target), 0);
+      return makeLeaf(path.basename(rel), 'link', sha256Hex(target), target.length, 0);
     } catch (err) {
       problems.push({ path: rel, reason: describeFsError(err) });
       return null;

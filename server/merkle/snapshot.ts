@@ -48,7 +48,7 @@ export function writeSnapshot(file: string, tree: TreeNode, opts: WriteSnapshotO
   const entries: [string, EntryKind, string, number, number][] = [];
   for (const [p, n] of walkTree(tree)) {
     entries.push([p, n.kind, n.hash, n.size, n.mtimeMs]);
-    if (n.kind === 'file' && n.size <= contentLimit) keepContent(file, path.join(opts.source, p), n.hash);
+    if (n.kind === 'file' && contentLimit > 0 && n.size <= contentLimit) keepContent(file, path.join(opts.source, p), n.hash);
   }
   const meta: SnapshotMeta = {
     file,
@@ -77,9 +77,12 @@ function keepContent(snapshotFile: string, source: string, hash: string): void {
   if (sha256Hex(content) === hash) writeFileAtomic(target, content);
 }
 
+/** The kept content of a file, if the snapshot kept it and it is intact (hashes to its name). */
 export function readSnapshotContent(snapshotFile: string, hash: string): Buffer | undefined {
+  if (!HEX64.test(hash)) return undefined;
   try {
-    return fs.readFileSync(objectPath(snapshotFile, hash));
+    const content = fs.readFileSync(objectPath(snapshotFile, hash));
+    return sha256Hex(content) === hash ? content : undefined;
   } catch {
     return undefined;
   }
@@ -160,7 +163,7 @@ function checkEntry(file: string, e: unknown, i: number): [string, EntryKind, st
   const bad = (why: string) => new UserError(`corrupt snapshot: entry ${i + 1} ${why}`, file);
   if (!Array.isArray(e) || e.length < 5) throw bad('is not [path, kind, hash, size, mtimeMs]');
   const [p, kind, hash, size, mtimeMs] = e;
-  if (typeof p !== 'string' || p === '' || p.startsWith('/') || p.split('/').some(s => s === '' || s === '.' || s === '..')) throw bad(`has an invalid path ${JSON.stringify(p)}`);
+  if (typeof p !== 'string' || p === '' || p.startsWith('/') || p.split('/').some(s => s === '' || s === '.' || s === '..' || s.includes('\0'))) throw bad(`has an invalid path ${JSON.stringify(p)}`);
   if (kind !== 'file' && kind !== 'dir' && kind !== 'link') throw bad(`has an unknown kind ${JSON.stringify(kind)}`);
   if (typeof hash !== 'string' || !HEX64.test(hash)) throw bad('has an invalid hash');
   if (typeof size !== 'number' || typeof mtimeMs !== 'number') throw bad('has an invalid size or mtime');
