@@ -19,7 +19,8 @@ export class MerkleDiffPanel {
   private readonly panel: vscode.WebviewPanel;
   private result: MerkleCompareResult | undefined;
   private ready = false;
-  private pending: MerkleDiffToWebview | undefined;
+  /** Sent again whenever the webview (re)loads and says it is ready. */
+  private last: MerkleDiffToWebview | undefined;
 
   constructor(
     extensionUri: vscode.Uri,
@@ -56,16 +57,15 @@ export class MerkleDiffPanel {
   }
 
   private post(message: MerkleDiffToWebview): void {
+    this.last = message;
     if (this.ready) void this.panel.webview.postMessage(message);
-    else this.pending = message;
   }
 
   private async onMessage(m: MerkleDiffFromWebview): Promise<void> {
     switch (m.type) {
       case 'ready':
         this.ready = true;
-        if (this.pending) void this.panel.webview.postMessage(this.pending);
-        this.pending = undefined;
+        if (this.last) void this.panel.webview.postMessage(this.last);
         break;
       case 'open':
         await this.open(m.path);
