@@ -30,12 +30,19 @@ function formatDate(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-/** Folders of the workspace up to two levels deep, for quick picking. */
-async function workspaceFolderItems(except?: string): Promise<SourceItem[]> {
+const within = (child: string, parent: string) => child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
+
+/**
+ * Folders of the workspace up to two levels deep, for quick picking. When A is chosen, B's list
+ * leaves out A, what contains it and what it contains, and starts with A's siblings.
+ */
+async function workspaceFolderItems(a?: string): Promise<SourceItem[]> {
   const items: SourceItem[] = [];
   const visit = async (uri: vscode.Uri, depth: number) => {
     if (items.length >= MAX_FOLDER_ITEMS) return;
-    if (uri.fsPath !== except) items.push({ label: labelFor(uri.fsPath), description: depth === 0 ? 'workspace folder' : undefined, path: uri.fsPath, iconPath: vscode.ThemeIcon.Folder });
+    const p = uri.fsPath;
+    if (a && (p === a || within(p, a))) return;
+    if (!a || !within(a, p)) items.push({ label: labelFor(p), description: depth === 0 ? 'workspace folder' : undefined, path: p, iconPath: vscode.ThemeIcon.Folder });
     if (depth >= 2) return;
     let entries: [string, vscode.FileType][] = [];
     try {
@@ -49,6 +56,10 @@ async function workspaceFolderItems(except?: string): Promise<SourceItem[]> {
     }
   };
   for (const wf of vscode.workspace.workspaceFolders ?? []) await visit(wf.uri, 0);
+  if (a) {
+    const siblings = items.filter(i => path.dirname(i.path!) === path.dirname(a));
+    return [...siblings, ...items.filter(i => !siblings.includes(i))];
+  }
   return items;
 }
 
@@ -131,11 +142,11 @@ export class MerkleCommands {
     const r = await this.server.withProgress(`Snapshot of ${wf.name}`, merkleSnapshotRequest, { folder: wf.uri.fsPath, contentLimit, ...treeOptions() });
     if (!r) return;
     for (const p of r.problems) this.server.output.warn(`${p.path}: ${p.reason}`);
-    const choice = await vscode.window.showInformationMessage(
-      `Snapshot of ${wf.name} saved: ${r.snapshot.entryCount.toLocaleString()} entries, root ${r.snapshot.root.slice(0, 12)}…${r.problems.length ? ` (${r.problems.length} paths skipped, see output)` : ''}`,
-      'Show File',
+    this.server.output.info(`snapshot of ${wf.uri.fsPath} saved to ${r.snapshot.file} (root ${r.snapshot.root})`);
+    // No buttons, so the notification goes away by itself instead of covering the editor.
+    void vscode.window.showInformationMessage(
+      `Snapshot of ${wf.name} saved to .mlw/snapshots/${path.basename(r.snapshot.file)}: ${r.snapshot.entryCount.toLocaleString()} entries, root ${r.snapshot.root.slice(0, 12)}…${r.problems.length ? ` (${r.problems.length} paths skipped, see output)` : ''}`,
     );
-    if (choice === 'Show File') await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(r.snapshot.file));
   }
 
   async compareWithSnapshot(): Promise<void> {

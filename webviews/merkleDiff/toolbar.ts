@@ -48,8 +48,8 @@ export function createToolbar(initial: { filter: string; showUnchanged: boolean 
   checkbox.addEventListener('change', () => actions.showUnchanged(checkbox.checked));
 
   const matchInfo = h('span', { id: 'match-info', class: 'match-info', 'aria-live': 'polite' });
-  const button = (id: string, label: string, title: string, run: () => void, cls = 'button secondary') => {
-    const b = h('button', { id, type: 'button', class: cls, title }, label);
+  const button = (id: string, label: string, title: string, run: () => void) => {
+    const b = h('button', { id, type: 'button', class: 'button text', title }, label);
     b.addEventListener('click', run);
     return b;
   };
@@ -60,8 +60,8 @@ export function createToolbar(initial: { filter: string; showUnchanged: boolean 
     h('div', { class: 'filter-box' }, h('span', { class: 'filter-glyph', 'aria-hidden': 'true' }), filterInput, matchInfo),
     h('label', { class: 'check', for: 'show-unchanged', title: 'Show files and folders that are the same on both sides' }, checkbox, 'Show unchanged'),
     h('span', { class: 'toolbar-gap' }),
-    button('expand-all', 'Expand all', 'Expand every folder that differs', actions.expandAll, 'button text'),
-    button('collapse-all', 'Collapse all', 'Collapse every folder', actions.collapseAll, 'button text'),
+    button('expand-all', 'Expand all', 'Expand every folder that differs', actions.expandAll),
+    button('collapse-all', 'Collapse all', 'Collapse every folder', actions.collapseAll),
     button('refresh', '↻ Refresh', 'Compare the two sides again', actions.refresh),
   );
 

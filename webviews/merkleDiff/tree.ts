@@ -507,7 +507,7 @@ function describe(r: Row): string {
   if (kind !== 'dir') return '';
   if (node.status === 'equal') return `(${plural(node.files ?? 0, 'file')}, unchanged)`;
   if (node.children?.length === 0) return 'empty folder';
-  const files = node.files !== undefined ? plural(node.files, 'file') : '';
+  const files = node.files ? plural(node.files, 'file') : '';
   // Differing folders say how many changed files lie below them.
   if (node.status === 'modified') return `${formatCount(r.changed)} changed${files ? ` · ${files}` : ''}`;
   return files;
