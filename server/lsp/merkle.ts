@@ -13,7 +13,8 @@ import { runJob, toResponseError } from './progress';
 
 function describeProgress(p: ScanProgress, prefix = ''): string {
   const mb = p.bytesHashed / 1e6;
-  return `${prefix}${p.filesSeen.toLocaleString('en-US')} files scanned, ${p.filesHashed.toLocaleString('en-US')} hashed (${mb < 10 ? mb.toFixed(1) : mb.toFixed(0)} MB)`;
+  const files = p.filesSeen === 1 ? '1 file' : `${p.filesSeen.toLocaleString('en-US')} files`;
+  return `${prefix}${files} scanned, ${p.filesHashed.toLocaleString('en-US')} hashed (${mb < 10 ? mb.toFixed(1) : mb.toFixed(0)} MB)`;
 }
 
 /** Adapts the merkle capability to LSP requests. */
