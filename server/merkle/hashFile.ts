@@ -33,7 +33,9 @@ export function hashFile(file: string): HashResult {
       if (!before.isFile()) return { error: 'no longer a regular file' };
       const h = createHash('sha256');
       let pos = 0;
-      for (;;) {
+      // Reads up to the size stat reported (no extra read to find the end); a file that grew
+      // meanwhile shows in the second stat below.
+      while (pos < before.size) {
         const n = fs.readSync(fd, buffer, 0, CHUNK, pos);
         if (n === 0) break;
         h.update(n === CHUNK ? buffer : buffer.subarray(0, n));
