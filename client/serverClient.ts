@@ -17,10 +17,19 @@ export class ServerClient implements vscode.Disposable {
       run: { module, transport: TransportKind.ipc },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
     };
-    const initializationOptions: InitializationOptions = { cacheDir: context.globalStorageUri.fsPath };
+    const watcherExclude = vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('watcherExclude', {});
+    const initializationOptions: InitializationOptions = {
+      cacheDir: context.globalStorageUri.fsPath,
+      fileWatcher: {
+        enabled: vscode.workspace.getConfiguration('mlw.merkle').get<boolean>('useFileWatcher', true),
+        exclude: Object.keys(watcherExclude).filter(glob => watcherExclude[glob]),
+      },
+    };
     const clientOptions: LanguageClientOptions = {
       outputChannel: output,
       initializationOptions,
+      // Every change in the workspace, so the server can re-walk only what changed.
+      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*') },
       // The default error handler restarts a crashed server (up to 4 times in 3 minutes).
     };
     this.client = new LanguageClient('mlw', 'ML Workbench', serverOptions, clientOptions);

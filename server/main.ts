@@ -1,17 +1,29 @@
 // The ML Workbench server: a language server over IPC (or stdio) whose custom requests expose
 // each capability folder. Capability code knows nothing of LSP; lsp/ adapts it.
 import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { serverInfoRequest, type InitializationOptions } from '../shared/protocol';
 import { registerMerkle } from './lsp/merkle';
+import { LiveTrees } from './merkle/liveTrees';
 
 const connection = createConnection(ProposedFeatures.all);
 let options: InitializationOptions | undefined;
 
+const live = new LiveTrees();
+let workspaceFolders: string[] = [];
+
+function watchWorkspace(): void {
+  const watcher = options?.fileWatcher;
+  live.setWatched(watcher?.enabled ? workspaceFolders : [], watcher?.exclude);
+}
+
 connection.onInitialize(params => {
   options = params.initializationOptions as InitializationOptions | undefined;
+  workspaceFolders = (params.workspaceFolders ?? []).filter(f => f.uri.startsWith('file:')).map(f => fileURLToPath(f.uri));
+  watchWorkspace();
   return {
-    capabilities: {},
+    capabilities: { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } },
     serverInfo: { name: 'ML Workbench', version: require('../package.json').version },
   };
 });
@@ -23,7 +35,21 @@ connection.onRequest(serverInfoRequest, () => ({
   capabilities: ['merkle'],
 }));
 
-registerMerkle(connection, () => (options?.cacheDir ? path.join(options.cacheDir, 'merkle-index') : undefined));
+connection.onInitialized(() => {
+  connection.workspace.onDidChangeWorkspaceFolders(e => {
+    const removed = new Set(e.removed.map(f => f.uri));
+    workspaceFolders = [
+      ...workspaceFolders.filter(f => !removed.has(pathToFileURL(f).href)),
+      ...e.added.filter(f => f.uri.startsWith('file:')).map(f => fileURLToPath(f.uri)),
+    ];
+    watchWorkspace();
+  });
+});
+connection.onDidChangeWatchedFiles(e => {
+  for (const change of e.changes) if (change.uri.startsWith('file:')) live.changed(fileURLToPath(change.uri));
+});
+
+registerMerkle(connection, live, () => (options?.cacheDir ? path.join(options.cacheDir, 'merkle-index') : undefined));
 
 // A crash in one request must not take the server down silently: log it; the client restarts
 // the server if the process dies anyway.

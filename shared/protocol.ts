@@ -17,6 +17,12 @@ export interface UserErrorData {
 export interface InitializationOptions {
   /** Where the server may keep caches (incremental Merkle indexes). */
   cacheDir: string;
+  /**
+   * The client sends `workspace/didChangeWatchedFiles` for the workspace folders, so the server
+   * may keep their Merkle trees in memory and re-walk only what changed. Globs the editor's
+   * watcher leaves out (files.watcherExclude) are always walked.
+   */
+  fileWatcher: { enabled: boolean; exclude: string[] };
 }
 
 export interface ServerInfo {

@@ -5,9 +5,9 @@ import {
 } from '../../shared/protocol';
 import { compare, snapshotFileName, snapshotFolder } from '../merkle/compare';
 import { HashPool } from '../merkle/hashPool';
+import type { LiveTrees } from '../merkle/liveTrees';
 import type { ScanProgress } from '../merkle/scan';
-import { scanFolder } from '../merkle/scan';
-import { listSnapshots, loadSnapshot, readSnapshotContent, writeSnapshot } from '../merkle/snapshot';
+import { listSnapshots, readSnapshotContent, writeSnapshot } from '../merkle/snapshot';
 import { findNode } from '../merkle/tree';
 import { runJob, toResponseError } from './progress';
 
@@ -18,7 +18,7 @@ function describeProgress(p: ScanProgress, prefix = ''): string {
 }
 
 /** Adapts the merkle capability to LSP requests. */
-export function registerMerkle(connection: Connection, cacheDir: () => string | undefined): void {
+export function registerMerkle(connection: Connection, live: LiveTrees, cacheDir: () => string | undefined): void {
   // One set of hashing workers for the server's life: starting threads per request costs ~30 ms each.
   let pool: HashPool | undefined;
   const sharedPool = () => (pool ??= new HashPool());
@@ -30,6 +30,7 @@ export function registerMerkle(connection: Connection, cacheDir: () => string | 
         gitignore: params.gitignore,
         cacheDir: cacheDir() ?? false,
         pool: sharedPool(),
+        live,
         signal: job.signal,
         onProgress: (side, p) => job.report(describeProgress(p, `${side}: `)),
       })));
@@ -37,7 +38,7 @@ export function registerMerkle(connection: Connection, cacheDir: () => string | 
   connection.onRequest(merkleSnapshotRequest, (params, token) =>
     runJob(connection, 'Snapshot', params, token, async job => {
       const options = { exclude: params.exclude, gitignore: params.gitignore };
-      const r = await scanFolder(params.folder, {
+      const r = await live.scan(params.folder, {
         ...options,
         cacheDir: cacheDir() ?? false,
         pool: sharedPool(),
@@ -54,7 +55,7 @@ export function registerMerkle(connection: Connection, cacheDir: () => string | 
 
   connection.onRequest(snapshotContentRequest, params => {
     try {
-      const snap = loadSnapshot(params.snapshot);
+      const snap = live.loadSnapshot(params.snapshot);
       const node = findNode(snap.tree, params.path);
       if (!node || node.kind !== 'file') return { content: null, reason: `${params.path} is not a file in this snapshot` };
       const content = readSnapshotContent(params.snapshot, node.hash);

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { UserError } from '../common/errors';
 import { diffTrees, type TreeDiff } from './diff';
 import { HashPool } from './hashPool';
+import type { LiveTrees } from './liveTrees';
 import { scanFolder, type ScanOptions, type ScanProgress, type ScanStats } from './scan';
 import { loadSnapshot, type SnapshotMeta } from './snapshot';
 import type { TreeNode } from './tree';
@@ -17,8 +18,8 @@ export interface SourceTree {
   snapshot?: SnapshotMeta;
 }
 
-/** A folder is scanned; a file is read as a snapshot. */
-export async function loadSource(p: string, options: ScanOptions): Promise<SourceTree> {
+/** A folder is scanned; a file is read as a snapshot. `live` keeps trees between calls (server). */
+export async function loadSource(p: string, options: ScanOptions, live?: LiveTrees): Promise<SourceTree> {
   let st: fs.Stats;
   try {
     st = fs.statSync(p);
@@ -26,12 +27,12 @@ export async function loadSource(p: string, options: ScanOptions): Promise<Sourc
     throw new UserError('no such folder or snapshot file', p);
   }
   if (st.isDirectory()) {
-    const r = await scanFolder(p, options);
+    const r = live ? await live.scan(p, options) : await scanFolder(p, options);
     return { path: p, kind: 'folder', tree: r.root, problems: r.problems, stats: r.stats };
   }
   // Reading a FIFO (or a device) as a snapshot would block or never end.
   if (!st.isFile()) throw new UserError('not a folder or a snapshot file', p);
-  const s = loadSnapshot(p);
+  const s = live ? live.loadSnapshot(p) : loadSnapshot(p);
   return { path: p, kind: 'snapshot', tree: s.tree, problems: [], snapshot: s.meta };
 }
 
@@ -44,16 +45,18 @@ export interface CompareResult extends TreeDiff {
 
 export interface CompareOptions extends Omit<ScanOptions, 'onProgress'> {
   onProgress?: (side: 'A' | 'B', p: ScanProgress) => void;
+  live?: LiveTrees;
 }
 
 /** Compares two folders or snapshots by their Merkle trees. */
 export async function compare(a: string, b: string, options: CompareOptions = {}): Promise<CompareResult> {
   const pool = options.pool ?? new HashPool();
   try {
-    const scan = (side: 'A' | 'B'): ScanOptions => ({ ...options, pool, onProgress: p => options.onProgress?.(side, p) });
+    const { live: _live, ...scanOptions } = options;
+    const scan = (side: 'A' | 'B'): ScanOptions => ({ ...scanOptions, pool, onProgress: p => options.onProgress?.(side, p) });
     // One side at a time: both would share the same disk and cores anyway.
-    const sa = await loadSource(a, scan('A'));
-    const sb = await loadSource(b, scan('B'));
+    const sa = await loadSource(a, scan('A'), options.live);
+    const sb = await loadSource(b, scan('B'), options.live);
     const diff = diffTrees(sa.tree, sb.tree);
     const problems = [
       ...sa.problems.map(p => ({ side: 'A' as const, ...p })),

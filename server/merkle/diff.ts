@@ -1,4 +1,4 @@
-import { compareCodePoints, joinPath, type EntryKind, type TreeNode } from './tree';
+import { compareCodePoints, countFiles, joinPath, type EntryKind, type TreeNode } from './tree';
 
 export type DiffStatus = 'equal' | 'added' | 'removed' | 'modified';
 
@@ -117,18 +117,4 @@ export function diffTrees(a: TreeNode, b: TreeNode): TreeDiff {
     nodes: out.nodes,
     tree,
   };
-}
-
-const fileCounts = new WeakMap<TreeNode, number>();
-
-/** Files and links in a subtree (memoised: trees are immutable once built). */
-export function countFiles(n: TreeNode): number {
-  if (!n.children) return 1;
-  let c = fileCounts.get(n);
-  if (c === undefined) {
-    c = 0;
-    for (const child of n.children.values()) c += countFiles(child);
-    fileCounts.set(n, c);
-  }
-  return c;
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../common/atomicWrite';
-import { sha256Hex } from './tree';
+import { findNode, sha256Hex, type TreeNode } from './tree';
 
 /** What the index remembers of a file: if size, mtime and inode are unchanged, so is the hash. */
 export interface IndexEntry {
@@ -23,8 +23,15 @@ export const RACY_WINDOW_MS = 2000;
 const FORMAT = 'mlw-merkle-index';
 const VERSION = 1;
 
-/** The incremental index of one folder: (path, size, mtime, inode, hash) per file. */
-export class IndexCache {
+/** Where a scan looks up hashes of files it need not read again, and records new ones. */
+export interface FileIndex {
+  lookup(relPath: string, st: { size: number; mtimeMs: number; ino: number }): string | undefined;
+  record(relPath: string, entry: IndexEntry): void;
+  save(root: string, scanStartMs: number): void;
+}
+
+/** The incremental index of one folder on disk: (path, size, mtime, inode, hash) per file. */
+export class IndexCache implements FileIndex {
   readonly next = new Map<string, IndexEntry>();
   private dirty = false;
 
@@ -76,6 +83,24 @@ export class IndexCache {
       // Only a cache: a read-only or full cache folder must not fail the scan that was just made.
     }
   }
+}
+
+/**
+ * An earlier tree of the same folder, held in memory, used as the index: a file with the size
+ * and mtime its leaf recorded (and not racily clean then) keeps its hash. Nothing is written.
+ */
+export class TreeIndex implements FileIndex {
+  constructor(private readonly tree: TreeNode, private readonly scanStartMs: number) {}
+
+  lookup(relPath: string, st: { size: number; mtimeMs: number }): string | undefined {
+    const n = findNode(this.tree, relPath);
+    if (!n || n.kind !== 'file' || n.size !== st.size || n.mtimeMs !== st.mtimeMs) return undefined;
+    return n.mtimeMs >= this.scanStartMs - RACY_WINDOW_MS ? undefined : n.hash;
+  }
+
+  record(): void {}
+
+  save(): void {}
 }
 
 export function defaultCacheDir(): string {

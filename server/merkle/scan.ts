@@ -3,9 +3,9 @@ import * as path from 'node:path';
 import { UserError, throwIfAborted } from '../common/errors';
 import type { HashResult } from './hashFile';
 import { HashPool } from './hashPool';
-import { IndexCache, defaultCacheDir } from './indexCache';
+import { IndexCache, TreeIndex, defaultCacheDir, type FileIndex } from './indexCache';
 import { PathFilter, type FilterOptions } from './pathFilter';
-import { joinPath, makeDir, makeLeaf, sha256Hex, type TreeNode } from './tree';
+import { countFiles, findNode, joinPath, makeDir, makeLeaf, sha256Hex, type TreeNode } from './tree';
 
 export interface ScanOptions extends FilterOptions {
   /** Folder for incremental indexes; `false` disables them (default: ~/.cache/mlw/merkle-index). */
@@ -14,6 +14,15 @@ export interface ScanOptions extends FilterOptions {
   pool?: HashPool;
   signal?: AbortSignal;
   onProgress?: (p: ScanProgress) => void;
+  /** An earlier tree of this folder and what is known unchanged since (see liveTrees.ts). */
+  reuse?: ReusableTree;
+}
+
+export interface ReusableTree {
+  tree: TreeNode;
+  scanStartMs: number;
+  /** True when nothing at or below this folder can have changed since `tree` was built. */
+  isUnchanged(relDir: string): boolean;
 }
 
 export interface ScanProgress {
@@ -37,6 +46,8 @@ export interface ScanStats extends ScanProgress {
 
 export interface ScanResult {
   root: TreeNode;
+  /** When the walk began: files changed after it may be newer than the tree. */
+  scanStartMs: number;
   problems: ScanProblem[];
   stats: ScanStats;
 }
@@ -57,7 +68,11 @@ export async function scanFolder(rootDir: string, options: ScanOptions = {}): Pr
   const scanStartMs = Date.now();
   const { signal, onProgress } = options;
   const filter = new PathFilter(root, options);
-  const cache = IndexCache.load(root, options.cacheDir === false ? undefined : options.cacheDir ?? defaultCacheDir());
+  const { reuse } = options;
+  // With an earlier tree in memory, it is the index: nothing to read from disk or write back.
+  const cache: FileIndex = reuse
+    ? new TreeIndex(reuse.tree, reuse.scanStartMs)
+    : IndexCache.load(root, options.cacheDir === false ? undefined : options.cacheDir ?? defaultCacheDir());
   const pool = options.pool ?? new HashPool();
   const problems: ScanProblem[] = [];
   const stats: ScanStats = { filesSeen: 0, filesHashed: 0, bytesHashed: 0, filesFromCache: 0, dirs: 0, links: 0, durationMs: 0 };
@@ -136,6 +151,11 @@ export async function scanFolder(rootDir: string, options: ScanOptions = {}): Pr
 
   async function dir(rel: string): Promise<TreeNode | null> {
     throwIfAborted(signal);
+    const earlier = reuse?.isUnchanged(rel) ? findNode(reuse.tree, rel) : undefined;
+    if (earlier?.kind === 'dir') {
+      stats.filesFromCache += countFiles(earlier);
+      return earlier;
+    }
     discovering++;
     let dirents: fs.Dirent[];
     try {
@@ -181,7 +201,7 @@ export async function scanFolder(rootDir: string, options: ScanOptions = {}): Pr
     stats.durationMs = Date.now() - scanStartMs;
     onProgress?.({ filesSeen: stats.filesSeen, filesHashed: stats.filesHashed, bytesHashed: stats.bytesHashed });
     problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { root: tree, problems, stats };
+    return { root: tree, scanStartMs, problems, stats };
   } finally {
     if (!options.pool) await pool.close();
   }

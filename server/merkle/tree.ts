@@ -91,3 +91,17 @@ export function findNode(root: TreeNode, relPath: string): TreeNode | undefined 
   }
   return node;
 }
+
+const fileCounts = new WeakMap<TreeNode, number>();
+
+/** Files and links in a subtree (memoised: trees are immutable once built). */
+export function countFiles(n: TreeNode): number {
+  if (!n.children) return 1;
+  let c = fileCounts.get(n);
+  if (c === undefined) {
+    c = 0;
+    for (const child of n.children.values()) c += countFiles(child);
+    fileCounts.set(n, c);
+  }
+  return c;
+}

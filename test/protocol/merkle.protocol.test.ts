@@ -1,21 +1,21 @@
-// Starts the built server (dist/server.js) as VS Code does — a child process speaking LSP over
-// Node IPC — and drives the merkle requests: progress, results, cancellation and bad input.
+// Drives the merkle requests of the built server over LSP: progress, results, cancellation and
+// bad input.
 import { test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  CancellationTokenSource, createProtocolConnection, InitializeRequest, InitializedNotification, IPCMessageReader, IPCMessageWriter,
-  LSPErrorCodes, ResponseError, ShutdownRequest, ExitNotification, WorkDoneProgress, type ProtocolConnection, type WorkDoneProgressBegin,
+  CancellationTokenSource, LSPErrorCodes, ResponseError, WorkDoneProgress, type ProtocolConnection, type WorkDoneProgressBegin,
   type WorkDoneProgressEnd, type WorkDoneProgressReport,
 } from 'vscode-languageserver-protocol/node';
 import { merkleCompareRequest, merkleListSnapshotsRequest, merkleSnapshotRequest, serverInfoRequest, snapshotContentRequest, USER_ERROR_CODE } from '../../shared/protocol';
+import { startServer, type TestServer } from './server';
 
-const repo = path.resolve(__dirname, '..', '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlw-protocol-'));
+let server: TestServer;
 let child: ChildProcess;
 let conn: ProtocolConnection;
 
@@ -41,26 +41,14 @@ before(async () => {
   write('right/a.txt', 'alpha\n');
   write('right/data/train.csv', 'x,y\n1,3\n');
   write('right/notes/new.md', '# new\n');
-  child = fork(path.join(repo, 'dist', 'server.js'), ['--node-ipc'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  conn = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
-  conn.listen();
-  const init = await conn.sendRequest(InitializeRequest.type, {
-    processId: process.pid, rootUri: null, capabilities: { window: { workDoneProgress: true } },
-    initializationOptions: { cacheDir: path.join(tmp, 'cache') },
-  });
-  assert.equal(init.serverInfo?.name, 'ML Workbench');
-  await conn.sendNotification(InitializedNotification.type, {});
+  server = await startServer({ cacheDir: path.join(tmp, 'cache'), fileWatcher: { enabled: false, exclude: [] } });
+  ({ child, conn } = server);
+  assert.equal(server.init.serverInfo?.name, 'ML Workbench');
 });
 
 after(async () => {
-  try {
-    await conn.sendRequest(ShutdownRequest.type);
-    await conn.sendNotification(ExitNotification.type);
-  } finally {
-    conn.dispose();
-    child.kill();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  await server.stop();
+  fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 test('serverInfo names the merkle capability', async () => {
