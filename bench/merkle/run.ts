@@ -21,6 +21,7 @@ import * as hashPoolModule from '../../server/merkle/hashPool';
 import { RACY_WINDOW_MS } from '../../server/merkle/indexCache';
 import * as scanModule from '../../server/merkle/scan';
 import * as snapshotModule from '../../server/merkle/snapshot';
+import * as liveTreesModule from '../../server/merkle/liveTrees';
 import type { CompareResult } from '../../server/merkle/compare';
 import type { ScanResult } from '../../server/merkle/scan';
 
@@ -58,6 +59,7 @@ const { compare } = load('compare', compareModule);
 const { HashPool } = load('hashPool', hashPoolModule);
 const { scanFolder } = load('scan', scanModule);
 const { writeSnapshot } = load('snapshot', snapshotModule);
+const { LiveTrees } = load('liveTrees', liveTreesModule);
 
 // ---------------------------------------------------------------------------------------------
 // The data set plan: every folder, file name and size comes from one seeded PRNG, so the plan is
@@ -516,6 +518,12 @@ async function benchRediff(plan: Plan): Promise<void> {
     const ours: Sample[] = [];
     const scanOnly: Sample[] = [];
     const peer: Sample[] = [];
+    const server: Sample[] = [];
+    // The long-lived server: workspace trees in memory, told by the file watcher what changed,
+    // and the snapshot already loaded by an earlier comparison with it.
+    const live = new LiveTrees();
+    live.setWatched([DIR_WORK]);
+    live.loadSnapshot(snapshot);
     let hashed = 0;
     let fromCache = 0;
     for (let i = 0; i < RUNS; i++) {
@@ -537,12 +545,28 @@ async function benchRediff(plan: Plan): Promise<void> {
       const g = await measure('peer', () => git(['status', '--porcelain']));
       peer.push(g);
       expectSame('git status --porcelain', g.value.split('\n').filter(Boolean).map(l => l.slice(3)), edited);
+
+      // Server: its tree holds the unedited files, then the 10 edits arrive as watcher events.
+      for (const e of plan.workEdits) {
+        fs.copyFileSync(path.join(DIR_A, e.file.rel), path.join(DIR_WORK, e.file.rel));
+        live.changed(path.join(DIR_WORK, e.file.rel));
+      }
+      await live.scan(DIR_WORK, { cacheDir: false });
+      for (const e of plan.workEdits) {
+        applyEdit(DIR_WORK, e);
+        live.changed(path.join(DIR_WORK, e.file.rel));
+      }
+      const l = await measure('ours', () => compare(snapshot, DIR_WORK, { cacheDir, live }));
+      server.push(l);
+      expectSame('server compare(snapshot, work).modified', l.value.modified, edited);
     }
+    git(['status', '--porcelain']); // the restores above touched stat data: keep git's index fresh
     console.log(`ours  compare(snapshot, work, { cacheDir }) (snapshot load + warm scan + diff): ${fmtRuns(ours)}`);
     console.log(`      scanFolder(work, { cacheDir }) alone:                                   ${fmtRuns(scanOnly)}`);
     console.log(`      (${fromCache} files from the index, ${hashed} re-hashed)`);
     console.log(`peer  git status --porcelain:                                                 ${fmtRuns(peer)}`);
-    console.log(`      (${reportOthers([...ours, ...scanOnly, ...peer])})`);
+    console.log(`ours  server: same compare, tree kept in memory + 10 watcher events:            ${fmtRuns(server)}`);
+    console.log(`      (${reportOthers([...ours, ...scanOnly, ...peer, ...server])})`);
     const ratio = wall(ours) / wall(peer);
     rows.push({
       name: 'Warm re-diff after 10 edits: compare(snapshot, work)',
@@ -552,6 +576,16 @@ async function benchRediff(plan: Plan): Promise<void> {
       target: '≤ 1.0×',
       met: ratio <= 1 ? 'yes' : 'NO',
       cpuRatio: cpuRatio(ours, peer),
+    });
+    const ratioServer = wall(server) / wall(peer);
+    rows.push({
+      name: 'Warm re-diff in the server (live tree, watcher events)',
+      ours: fmtMs(wall(server)),
+      peer: `git status: ${fmtMs(wall(peer))}`,
+      ratio: `${ratioServer.toFixed(ratioServer < 0.1 ? 3 : 2)}×`,
+      target: '≤ 1.0×',
+      met: ratioServer <= 1 ? 'yes' : 'NO',
+      cpuRatio: cpuRatio(server, peer),
     });
     const ratioScan = wall(scanOnly) / wall(peer);
     rows.push({
@@ -610,12 +644,24 @@ async function benchDiff(plan: Plan): Promise<void> {
       const lines = d.value.split('\n').filter(Boolean).length;
       if (lines !== plan.bModified.length + plan.bAdded.length + plan.bRemoved.length) throw new Error(`diff -rq printed ${lines} lines`);
     }
+    // Server: both folders open in the workspace, their trees kept from an earlier comparison,
+    // the watcher reporting no change since.
+    const live = new LiveTrees();
+    live.setWatched([DIR_A, DIR_B]);
+    await compare(DIR_A, DIR_B, { cacheDir, live });
+    const server: Sample[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const l = await measure('ours', () => compare(DIR_A, DIR_B, { cacheDir, live }));
+      check(l.value);
+      server.push(l);
+    }
     const r = ours[ours.length - 1].value;
     const hashed = (r.a.stats?.filesHashed ?? 0) + (r.b.stats?.filesHashed ?? 0);
+    console.log(`ours  server, both trees kept in memory, no change reported: ${fmtRuns(server)}`);
     console.log(`ours  compare(A, B, { cacheDir }) cold (empty index):  ${fmtRuns(cold)}`);
     console.log(`ours  compare(A, B, { cacheDir }) warm (both indexed): ${fmtRuns(ours)} (${hashed} files re-hashed)`);
     console.log(`peer  diff -rq A B:                                    ${fmtRuns(peer)}`);
-    console.log(`      (${reportOthers([...cold, ...ours, ...peer])})`);
+    console.log(`      (${reportOthers([...cold, ...ours, ...peer, ...server])})`);
     console.log(`result: ${r.modified.length} modified, ${r.added.length} added, ${r.removed.length} removed; ` +
       `${r.comparisons} hash comparisons vs ${r.nodes} nodes in the two trees ` +
       `(${((100 * r.comparisons) / r.nodes).toFixed(1)}% of a full walk)`);
@@ -628,6 +674,16 @@ async function benchDiff(plan: Plan): Promise<void> {
       target: '≤ 0.5×',
       met: ratio <= 0.5 ? 'yes' : 'NO',
       cpuRatio: cpuRatio(ours, peer),
+    });
+    const ratioServer = wall(server) / wall(peer);
+    rows.push({
+      name: 'Diff of two trees in the server (both trees live)',
+      ours: fmtMs(wall(server)),
+      peer: `diff -rq: ${fmtMs(wall(peer))}`,
+      ratio: `${ratioServer.toFixed(ratioServer < 0.1 ? 3 : 2)}×`,
+      target: '≤ 0.5×',
+      met: ratioServer <= 0.5 ? 'yes' : 'NO',
+      cpuRatio: cpuRatio(server, peer),
     });
     const ratioCold = wall(cold) / wall(peer);
     rows.push({
