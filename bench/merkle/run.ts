@@ -418,6 +418,20 @@ const rows: { name: string; ours: string; peer: string; ratio: string; target: s
 /** CPU-time ratio num ÷ den, oriented like the row's wall-time ratio. */
 const cpuRatio = (num: Sample[], den: Sample[]) => (HAVE_PROC ? `${(cpu(num) / cpu(den)).toFixed(2)}×` : '—');
 
+/** A row comparing times (lower is better): ours ÷ peer, checked against `maxRatio` if given. */
+function timeRow(name: string, ours: Sample[], peer: Sample[], peerName: string, maxRatio?: number): void {
+  const ratio = wall(ours) / wall(peer);
+  rows.push({
+    name,
+    ours: fmtMs(wall(ours)),
+    peer: `${peerName}: ${fmtMs(wall(peer))}`,
+    ratio: `${ratio.toFixed(ratio < 0.1 ? 3 : 2)}×`,
+    target: maxRatio === undefined ? '—' : `≤ ${maxRatio.toFixed(1)}×`,
+    met: maxRatio === undefined ? '—' : ratio <= maxRatio ? 'yes' : 'NO',
+    cpuRatio: cpuRatio(ours, peer),
+  });
+}
+
 function expectSame(what: string, got: string[], want: string[]): void {
   const g = [...got].sort().join('\n');
   const w = [...want].sort().join('\n');
@@ -567,36 +581,9 @@ async function benchRediff(plan: Plan): Promise<void> {
     console.log(`peer  git status --porcelain:                                                 ${fmtRuns(peer)}`);
     console.log(`ours  server: same compare, tree kept in memory + 10 watcher events:            ${fmtRuns(server)}`);
     console.log(`      (${reportOthers([...ours, ...scanOnly, ...peer, ...server])})`);
-    const ratio = wall(ours) / wall(peer);
-    rows.push({
-      name: 'Warm re-diff after 10 edits: compare(snapshot, work)',
-      ours: fmtMs(wall(ours)),
-      peer: `git status: ${fmtMs(wall(peer))}`,
-      ratio: `${ratio.toFixed(2)}×`,
-      target: '≤ 1.0×',
-      met: ratio <= 1 ? 'yes' : 'NO',
-      cpuRatio: cpuRatio(ours, peer),
-    });
-    const ratioServer = wall(server) / wall(peer);
-    rows.push({
-      name: 'Warm re-diff in the server (live tree, watcher events)',
-      ours: fmtMs(wall(server)),
-      peer: `git status: ${fmtMs(wall(peer))}`,
-      ratio: `${ratioServer.toFixed(ratioServer < 0.1 ? 3 : 2)}×`,
-      target: '≤ 1.0×',
-      met: ratioServer <= 1 ? 'yes' : 'NO',
-      cpuRatio: cpuRatio(server, peer),
-    });
-    const ratioScan = wall(scanOnly) / wall(peer);
-    rows.push({
-      name: '(info) warm scanFolder(work) alone',
-      ours: fmtMs(wall(scanOnly)),
-      peer: `git status: ${fmtMs(wall(peer))}`,
-      ratio: `${ratioScan.toFixed(2)}×`,
-      target: '—',
-      met: '—',
-      cpuRatio: cpuRatio(scanOnly, peer),
-    });
+    timeRow('Warm re-diff after 10 edits: compare(snapshot, work)', ours, peer, 'git status', 1.0);
+    timeRow('Warm re-diff in the server (live tree, watcher events)', server, peer, 'git status', 1.0);
+    timeRow('(info) warm scanFolder(work) alone', scanOnly, peer, 'git status');
   } finally {
     // Put the edited files back (from A) so the next run starts from a clean working copy.
     for (const e of plan.workEdits) fs.copyFileSync(path.join(DIR_A, e.file.rel), path.join(DIR_WORK, e.file.rel));
@@ -665,36 +652,9 @@ async function benchDiff(plan: Plan): Promise<void> {
     console.log(`result: ${r.modified.length} modified, ${r.added.length} added, ${r.removed.length} removed; ` +
       `${r.comparisons} hash comparisons vs ${r.nodes} nodes in the two trees ` +
       `(${((100 * r.comparisons) / r.nodes).toFixed(1)}% of a full walk)`);
-    const ratio = wall(ours) / wall(peer);
-    rows.push({
-      name: 'Diff of two trees, warm: compare(A, B)',
-      ours: fmtMs(wall(ours)),
-      peer: `diff -rq: ${fmtMs(wall(peer))}`,
-      ratio: `${ratio.toFixed(2)}×`,
-      target: '≤ 0.5×',
-      met: ratio <= 0.5 ? 'yes' : 'NO',
-      cpuRatio: cpuRatio(ours, peer),
-    });
-    const ratioServer = wall(server) / wall(peer);
-    rows.push({
-      name: 'Diff of two trees in the server (both trees live)',
-      ours: fmtMs(wall(server)),
-      peer: `diff -rq: ${fmtMs(wall(peer))}`,
-      ratio: `${ratioServer.toFixed(ratioServer < 0.1 ? 3 : 2)}×`,
-      target: '≤ 0.5×',
-      met: ratioServer <= 0.5 ? 'yes' : 'NO',
-      cpuRatio: cpuRatio(server, peer),
-    });
-    const ratioCold = wall(cold) / wall(peer);
-    rows.push({
-      name: '(info) same, cold (no index)',
-      ours: fmtMs(wall(cold)),
-      peer: `diff -rq: ${fmtMs(wall(peer))}`,
-      ratio: `${ratioCold.toFixed(2)}×`,
-      target: '—',
-      met: '—',
-      cpuRatio: cpuRatio(cold, peer),
-    });
+    timeRow('Diff of two trees, warm: compare(A, B)', ours, peer, 'diff -rq', 0.5);
+    timeRow('Diff of two trees in the server (both trees live)', server, peer, 'diff -rq', 0.5);
+    timeRow('(info) same, cold (no index)', cold, peer, 'diff -rq');
   } finally {
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   }

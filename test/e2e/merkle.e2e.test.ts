@@ -2,12 +2,12 @@
 // from its .vsix: compare two folders from the command palette, check the Merkle diff webview
 // lists exactly what changed, and open the diff editor of a modified file from it. Runs once in
 // a dark and once in a light theme; screenshots of each step go to test-artifacts/e2e/.
-import { describe, it, before, after, type TestContext } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { VSCodeWeb, waitFor } from './vscodeWeb';
+import { scenarioSteps, VSCodeWeb, waitFor } from './vscodeWeb';
 
 const COMPARE_COMMAND = 'ML Workbench: Compare Folders (Merkle)…';
 /** What differs between left/ and right/, by status. Everything else is equal. */
@@ -63,15 +63,7 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
   describe(`Merkle compare in VS Code (${theme})`, { timeout: 90_000 }, () => {
     let vsc: VSCodeWeb;
     let workspace: string;
-    let broken = false;
-    /** Runs a step of the scenario; once one fails, the later ones are skipped (they would only fail too). */
-    const step = (t: TestContext, label: string, fn: () => Promise<void>) => {
-      if (broken) return t.skip('an earlier step failed');
-      return vsc.step(label, fn).catch(err => {
-        broken = true;
-        throw err;
-      });
-    };
+    const step = scenarioSteps(() => vsc);
 
     before(async () => {
       workspace = makeWorkspace();

@@ -1,26 +1,19 @@
 // End to end in a real VS Code: snapshot the workspace, edit a file, compare the workspace with
 // the snapshot and see the old content in the diff editor; then kill the server process and
 // check the extension starts a new one that still answers.
-import { describe, it, before, after, type TestContext } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { VSCodeWeb, waitFor } from './vscodeWeb';
+import { scenarioSteps, VSCodeWeb, waitFor } from './vscodeWeb';
 
 const serverPids = (log: string) => [...log.matchAll(/server running: pid (\d+)/g)].map(m => Number(m[1]));
 
 describe('Snapshots and server restarts in VS Code', { timeout: 90_000 }, () => {
   let vsc: VSCodeWeb;
   let workspace: string;
-  let broken = false;
-  const step = (t: TestContext, label: string, fn: () => Promise<void>) => {
-    if (broken) return t.skip('an earlier step failed');
-    return vsc.step(label, fn).catch(err => {
-      broken = true;
-      throw err;
-    });
-  };
+  const step = scenarioSteps(() => vsc);
 
   before(async () => {
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'mlw-e2e-snap-'));

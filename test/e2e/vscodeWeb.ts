@@ -15,6 +15,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type ElementHandle, type Frame, type Page } from 'playwright-core';
+import type { TestContext } from 'node:test';
 
 /** The repository root (this file runs from out/test/e2e/). */
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -600,4 +601,19 @@ export class VSCodeWeb {
     live.delete(this.server);
     if (!process.env.MLW_E2E_KEEP) fs.rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/**
+ * The steps of one scenario, each a test: after one fails, the later ones are skipped (they
+ * would only fail too, with confusing messages).
+ */
+export function scenarioSteps(vsc: () => VSCodeWeb): (t: TestContext, label: string, fn: () => Promise<void>) => Promise<void> | void {
+  let broken = false;
+  return (t, label, fn) => {
+    if (broken) return t.skip('an earlier step failed');
+    return vsc().step(label, fn).catch(err => {
+      broken = true;
+      throw err;
+    });
+  };
 }
