@@ -14,7 +14,10 @@ const webviews = readdirSync('webviews', { withFileTypes: true })
 const builds = [
   // The extension host provides 'vscode'; native modules stay in node_modules.
   { ...node, entryPoints: { extension: 'client/extension.ts' }, outdir: 'dist', external: ['vscode'] },
-  { ...node, entryPoints: { server: 'server/main.ts', cli: 'server/cli.ts', hashWorker: 'server/merkle/hashWorker.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: {
+      server: 'server/main.ts', cli: 'server/cli.ts',
+      hashWorker: 'server/merkle/hashWorker.ts', statsWorker: 'server/datavalidation/statsWorker.ts',
+    }, outdir: 'dist' },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: webviews, outdir: 'dist/webviews' },
 ];
 
