@@ -2,24 +2,10 @@
 // 2 error) and error messages. Runs the built CLI (bin/mlw.js → dist/cli.js).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { build, expectedRoot, repoRoot, sha256sum, tempDir, type Spec } from './helpers';
-
-const MLW = path.join(repoRoot, 'bin', 'mlw.js');
-
-interface Run { status: number | null; stdout: string; stderr: string }
-
-/** Runs mlw with a private cache folder (never ~/.cache). */
-function mlw(cwd: string, ...args: string[]): Run {
-  const r = spawnSync(process.execPath, [MLW, ...args], {
-    cwd, encoding: 'utf8', timeout: 20_000,
-    env: { ...process.env, XDG_CACHE_HOME: path.join(cwd, '.xdg-cache'), MLW_DEBUG: '' },
-  });
-  if (r.error) throw r.error;
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { build, expectedRoot, mlw, repoRoot, sha256sum, tempDir, type Spec } from './helpers';
 
 const specA: Spec = { 'same.txt': 'same\n', 'mod.txt': 'one\n', 'del.txt': 'bye\n', 'k': 'file\n', 'nest/a.txt': 'a1\n', 'nest/b.txt': 'b\n' };
 const specB: Spec = { 'same.txt': 'same\n', 'mod.txt': 'two\n', 'add.txt': 'hi\n', 'k/inside.txt': 'now a folder\n', 'nest/a.txt': 'a2\n', 'nest/b.txt': 'b\n', 'e': null };

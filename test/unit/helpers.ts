@@ -1,6 +1,6 @@
 // Shared by the unit tests: temp folders, file builders and an independent implementation of
 // the Merkle recipe that hashes with the `sha256sum` program (never the project's own code).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -143,3 +143,17 @@ export function sortUtf8(list: string[]): string[] {
 
 /** True when running as root, where file permissions do not stop reads. */
 export const isRoot = process.getuid?.() === 0;
+
+const MLW = path.join(repoRoot, 'bin', 'mlw.js');
+
+export interface Run { status: number | null; stdout: string; stderr: string }
+
+/** Runs the built `mlw` in `cwd` with a private cache folder (never ~/.cache). */
+export function mlw(cwd: string, ...args: string[]): Run {
+  const r = spawnSync(process.execPath, [MLW, ...args], {
+    cwd, encoding: 'utf8', timeout: 20_000,
+    env: { ...process.env, XDG_CACHE_HOME: path.join(cwd, '.xdg-cache'), MLW_DEBUG: '' },
+  });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
