@@ -24,7 +24,7 @@
  */
 import type { Histogram, FeatureNameStatistics } from './statisticsProto';
 import type { HistogramSelectionType } from './schema';
-import { compareCodePoints } from './schemaText';
+import { compareCodePoints } from '../common/text';
 
 /** A number from proto3 JSON (a string for int64 and non-finite doubles; absent is 0). */
 export function jsonNumber(v: number | string | undefined): number {

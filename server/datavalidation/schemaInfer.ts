@@ -29,7 +29,7 @@
  */
 import { UserError } from '../common/errors';
 import { newMessage, type Feature, type Int64, type Schema } from './schema';
-import { compareCodePoints } from './schemaText';
+import { compareCodePoints } from '../common/text';
 
 // ---------------------------------------------------------------------------------------------
 // The statistics read: tensorflow_metadata's DatasetFeatureStatisticsList in protobuf's JSON
@@ -103,7 +103,8 @@ export interface InferOptions {
 
 const STATS_TYPES = ['INT', 'FLOAT', 'STRING', 'BYTES', 'STRUCT'] as const;
 type StatsType = (typeof STATS_TYPES)[number];
-const SCHEMA_TYPE = { INT: 'INT', FLOAT: 'FLOAT', STRING: 'BYTES', BYTES: 'BYTES', STRUCT: 'STRUCT' } as const;
+/** The schema type of each statistics type (the schema has no STRING: strings are BYTES). */
+export const SCHEMA_TYPE = { INT: 'INT', FLOAT: 'FLOAT', STRING: 'BYTES', BYTES: 'BYTES', STRUCT: 'STRUCT' } as const;
 
 /** TFDV's name for the statistics of all examples when there are slices. */
 const DEFAULT_SLICE = 'All Examples';
@@ -136,12 +137,12 @@ function commonStatsOf(f: FeatureNameStatistics) {
 }
 
 /** The statistics of all examples: the only dataset, or the "All Examples" slice. */
-function defaultDataset(list: DatasetFeatureStatisticsList): DatasetFeatureStatistics {
+export function defaultDataset<D extends { name?: string }>(list: { datasets?: D[] }, what = 'statistics'): D {
   const datasets = list.datasets ?? [];
   if (datasets.length === 1) return datasets[0];
-  if (datasets.length === 0) throw new UserError('statistics: no dataset to infer a schema from');
+  if (datasets.length === 0) throw new UserError(`${what}: no dataset`);
   const all = datasets.find(d => d.name === DEFAULT_SLICE);
-  if (!all) throw new UserError(`statistics: ${datasets.length} datasets and none named "${DEFAULT_SLICE}" (the statistics of all examples)`);
+  if (!all) throw new UserError(`${what}: ${datasets.length} datasets and none named "${DEFAULT_SLICE}" (the statistics of all examples)`);
   return all;
 }
 

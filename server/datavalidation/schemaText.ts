@@ -29,6 +29,7 @@
 import * as fs from 'node:fs';
 import { writeFileAtomic } from '../common/atomicWrite';
 import { UserError } from '../common/errors';
+import { compareCodePoints } from '../common/text';
 import {
   ENUMS, MESSAGES, type FieldInfo, type MessageInfo, type MessageName, type MessageTypes, type Schema, type TextField,
 } from './schema';
@@ -839,19 +840,6 @@ class Printer {
         this.lines.push(`${indent}${f.name}: ${f.value}`);
       }
     }
-  }
-}
-
-/** Orders strings by Unicode code points (as UTF-8 bytes do; JS's default sort uses UTF-16 units). */
-export function compareCodePoints(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done || y.done) return x.done ? (y.done ? 0 : -1) : 1;
-    const d = x.value.codePointAt(0)! - y.value.codePointAt(0)!;
-    if (d) return d;
   }
 }
 

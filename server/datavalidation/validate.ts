@@ -29,8 +29,9 @@
  */
 import { UserError } from '../common/errors';
 import type { Feature, FeatureComparator, Int64, Schema, StringDomain } from './schema';
-import { compareCodePoints, printTextMessage } from './schemaText';
-import { serializePath } from './schemaInfer';
+import { compareCodePoints } from '../common/text';
+import { printTextMessage } from './schemaText';
+import { defaultDataset, SCHEMA_TYPE, serializePath } from './schemaInfer';
 import type { CommonStatistics, DatasetFeatureStatistics, DatasetFeatureStatisticsList, FeatureNameStatistics } from './statisticsProto';
 import {
   anomalyInfo, DRIFT_CONTEXT, messages, SKEW_CONTEXT,
@@ -49,18 +50,8 @@ export interface ValidateOptions {
   severityOverrides?: Partial<Record<AnomalyType, Severity>>;
 }
 
-const DEFAULT_SLICE = 'All Examples';
-const SCHEMA_TYPE: Record<string, string> = { INT: 'INT', FLOAT: 'FLOAT', STRING: 'BYTES', BYTES: 'BYTES', STRUCT: 'STRUCT' };
+const schemaType = (statsType: string): string => (SCHEMA_TYPE as Record<string, string>)[statsType] ?? statsType;
 const DEPRECATED_STAGES = new Set(['PLANNED', 'ALPHA', 'DEPRECATED', 'DEBUG_ONLY', 'DISABLED']);
-
-function defaultDataset(list: DatasetFeatureStatisticsList, what: string): DatasetFeatureStatistics {
-  const datasets = list.datasets ?? [];
-  if (datasets.length === 1) return datasets[0];
-  if (datasets.length === 0) throw new UserError(`${what}: no dataset`);
-  const all = datasets.find(d => d.name === DEFAULT_SLICE);
-  if (!all) throw new UserError(`${what}: ${datasets.length} datasets and none named "${DEFAULT_SLICE}" (the statistics of all examples)`);
-  return all;
-}
 
 function stepsOf(f: FeatureNameStatistics): string[] {
   const steps = f.path?.step ?? (f.name !== undefined ? [f.name] : undefined);
@@ -263,7 +254,7 @@ class Validator {
     // Type.
     const dataType = statsTypeName(f);
     let stop = false;
-    if ((SCHEMA_TYPE[dataType] ?? dataType) !== feature.type) {
+    if (schemaType(dataType) !== feature.type) {
       reasons.push(messages.unexpectedDataType(feature.type, dataType));
       stop = true;
     }
@@ -303,7 +294,7 @@ class Validator {
     const served = this.serving?.get(key);
     if (served) {
       const servingType = statsTypeName(served);
-      if ((SCHEMA_TYPE[servingType] ?? servingType) !== (SCHEMA_TYPE[dataType] ?? dataType)) reasons.push(messages.trainingServingSkew(dataType, servingType));
+      if (schemaType(servingType) !== schemaType(dataType)) reasons.push(messages.trainingServingSkew(dataType, servingType));
     }
     return { reasons, stop };
   }
