@@ -2,9 +2,11 @@
 import { describeError, UserError } from './common/errors';
 import { EXIT_ERROR, type Command } from './cli/common';
 import { merkleCommands } from './cli/merkle';
+import { dataValidationCommands } from './cli/datavalidation';
 
 const commands: Record<string, Command> = {
   ...merkleCommands,
+  ...dataValidationCommands,
 };
 
 function help(): string {
