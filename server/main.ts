@@ -2,8 +2,9 @@
 // each capability folder. Capability code knows nothing of LSP; lsp/ adapts it.
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { serverInfoRequest, type InitializationOptions } from '../shared/protocol';
+import { registerDataValidation } from './lsp/datavalidation';
 import { registerMerkle } from './lsp/merkle';
 import { LiveTrees } from './merkle/liveTrees';
 
@@ -23,7 +24,11 @@ connection.onInitialize(params => {
   workspaceFolders = (params.workspaceFolders ?? []).filter(f => f.uri.startsWith('file:')).map(f => fileURLToPath(f.uri));
   watchWorkspace();
   return {
-    capabilities: { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } },
+    capabilities: {
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      // Open CSV/TSV documents, for their inline diagnostics (lsp/datavalidation.ts).
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full },
+    },
     serverInfo: { name: 'ML Workbench', version: require('../package.json').version },
   };
 });
@@ -32,7 +37,7 @@ connection.onRequest(serverInfoRequest, () => ({
   version: require('../package.json').version,
   pid: process.pid,
   node: process.version,
-  capabilities: ['merkle'],
+  capabilities: ['merkle', 'dataValidation'],
 }));
 
 connection.onInitialized(() => {
@@ -47,8 +52,10 @@ connection.onInitialized(() => {
 });
 connection.onDidChangeWatchedFiles(e => {
   for (const change of e.changes) if (change.uri.startsWith('file:')) live.changed(fileURLToPath(change.uri));
+  dataValidation.filesChanged(e.changes.map(c => c.uri));
 });
 
+const dataValidation = registerDataValidation(connection, () => workspaceFolders);
 registerMerkle(connection, live, () => (options?.cacheDir ? path.join(options.cacheDir, 'merkle-index') : undefined));
 
 // A crash in one request must not take the server down silently: log it; the client restarts
