@@ -42,7 +42,8 @@ const fonts = {
   '--vscode-editor-font-size': '14px',
 };
 
-const THEMES = {
+/** Exported for the other previews (scripts/preview-drift.mjs). */
+export const THEMES = {
   dark: {
     bodyClass: 'vscode-dark',
     vars: {
@@ -442,9 +443,11 @@ async function measureLarge(page) {
   await page.evaluate(() => window.scrollTo(0, 0));
 }
 
-if (args['html-only']) {
+// Only when run, not when another preview imports THEMES.
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain && args['html-only']) {
   for (const theme of themes) console.log(writePage(theme));
-} else {
+} else if (isMain) {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
