@@ -14,6 +14,7 @@ import { delimiterByte } from './csvReader';
 import { CsvTokenizer, Stop, positionIn } from './csvTokenizer';
 import { StatsAccumulator, fromData, mergeStrings, rescanLimit, toData, type RangePartial } from './partialStats';
 import type { Feature, Schema } from './schema';
+import { jsonNumber, stringValuesWithCounts } from './distance';
 import type { DatasetFeatureStatisticsList } from './statisticsProto';
 import { ValueType } from './valueParse';
 import { checkValue, featureIsDeprecated, isFeatureInEnvironment, stringDomainOf, validateStatistics } from './validate';
@@ -30,6 +31,20 @@ export interface CsvDiagnostic {
   severity: DiagnosticSeverity;
   code: AnomalyType | CsvCode;
   message: string;
+  /** What a quick fix needs (schemaFixes.ts); absent for problems no fix concerns. */
+  data?: CsvDiagnosticData;
+}
+
+/** Carried by a diagnostic (LSP's Diagnostic.data) to the code actions that fix it. */
+export interface CsvDiagnosticData {
+  /** The column (schema feature) the problem concerns. */
+  feature?: string;
+  /** A cell problem: the cell's value as read. */
+  value?: string;
+  /** A column's ENUM_TYPE_UNEXPECTED_STRING_VALUES: the fraction of its values in the domain. */
+  inDomainMass?: number;
+  /** The environment the file was validated in. */
+  environment?: string;
 }
 
 export interface CsvDiagnosticsOptions {
@@ -121,7 +136,7 @@ class TextScan {
     if (this.tok.stop === Stop.UnterminatedQuote) this.unterminatedQuote(end);
     if (!this.header || this.stopped) return;
     const stats = await this.statistics();
-    this.columnAnomalies(validateStatistics(stats, this.schema, { environment: this.options.environment }));
+    this.columnAnomalies(validateStatistics(stats, this.schema, { environment: this.options.environment }), stats);
   }
 
   result(): CsvDiagnosticsResult {
@@ -200,11 +215,11 @@ class TextScan {
       if (!col.feature) continue;
       const raw = tok.fieldText(f);
       if (raw === '') {
-        if (col.required) this.addCell(f, () => this.fieldRange(f), 'FEATURE_TYPE_LOW_FRACTION_PRESENT', `"${col.name}": missing value; the schema requires one in every row (presence min_fraction 1).`);
+        if (col.required) this.addCell(f, () => this.fieldRange(f), 'FEATURE_TYPE_LOW_FRACTION_PRESENT', `"${col.name}": missing value; the schema requires one in every row (presence min_fraction 1).`, { feature: col.name, environment: this.options.environment });
         continue;
       }
       const problem = checkValue(col.feature, this.schema, raw);
-      if (problem) this.addCell(f, () => this.fieldRange(f), problem.type, `"${col.name}": ${problem.message}${this.allowed(col.feature, problem.type)}`);
+      if (problem) this.addCell(f, () => this.fieldRange(f), problem.type, `"${col.name}": ${problem.message}${this.allowed(col.feature, problem.type)}`, { feature: col.name, value: raw });
     }
   }
 
@@ -217,9 +232,9 @@ class TextScan {
   }
 
   /** Counts a cell problem; positions are computed only for those listed. */
-  private addCell(column: number, range: () => TextRange, code: CsvDiagnostic['code'], message: string): void {
+  private addCell(column: number, range: () => TextRange, code: CsvDiagnostic['code'], message: string, data?: CsvDiagnosticData): void {
     if (this.found++ >= this.max) return;
-    this.cells.push({ range: range(), severity: 'ERROR', code, message });
+    this.cells.push({ range: range(), severity: 'ERROR', code, message, ...(data ? { data } : {}) });
     this.cellColumns.push(column);
   }
 
@@ -282,14 +297,20 @@ class TextScan {
   }
 
   /** Column anomalies on the header cell of their column; missing columns and the dataset's on the header line. */
-  private columnAnomalies(anomalies: Anomalies): void {
+  private columnAnomalies(anomalies: Anomalies, stats: DatasetFeatureStatisticsList): void {
     const header = this.header!;
+    const environment = this.options.environment;
     for (const info of Object.values(anomalies.anomalyInfo)) {
       const name = info.path?.step[0] ?? '';
       const index = info.path?.step.length === 1 ? header.names.indexOf(name) : -1;
       const range = index >= 0 ? header.cells[index] : header.line;
       for (const reason of info.reason) {
-        this.other.push({ range, severity: severityOf(info.severity), code: reason.type, message: `Column "${name}": ${reason.description}` });
+        const data: CsvDiagnosticData | undefined = info.path?.step.length === 1 ? { feature: name, ...(environment !== undefined ? { environment } : {}) } : undefined;
+        if (data && reason.type === 'ENUM_TYPE_UNEXPECTED_STRING_VALUES') {
+          const mass = this.inDomainMass(name, stats);
+          if (mass !== undefined) data.inDomainMass = mass;
+        }
+        this.other.push({ range, severity: severityOf(info.severity), code: reason.type, message: `Column "${name}": ${reason.description}`, ...(data ? { data } : {}) });
       }
     }
     const dataset = anomalies.datasetAnomalyInfo;
@@ -297,6 +318,21 @@ class TextScan {
       this.other.push({ range: header.line, severity: severityOf(dataset!.severity), code: reason.type, message: `Dataset: ${reason.description}` });
     }
     this.softenEnumCells(anomalies);
+  }
+
+  /** The fraction of a column's values that its string domain has (as validate.ts counts them). */
+  private inDomainMass(name: string, stats: DatasetFeatureStatisticsList): number | undefined {
+    const f = stats.datasets?.[0]?.features?.find(x => x.path?.step[0] === name || x.name === name);
+    const feature = this.schema.feature.find(x => x.name === name);
+    const domain = feature && stringDomainOf(this.schema, feature);
+    const common = f?.stringStats?.commonStats;
+    if (!domain || !common) return undefined;
+    const valid = new Set(domain.value);
+    let off = 0;
+    for (const [v, n] of stringValuesWithCounts(f)) if (!valid.has(v)) off += n;
+    const tot = jsonNumber(common.totNumValues);
+    const total = tot !== 0 ? tot : jsonNumber(common.numNonMissing) * jsonNumber(common.avgNumValues);
+    return total > 0 ? Math.max(0, 1 - off / total) : undefined;
   }
 
   /**

@@ -861,3 +861,137 @@ export function printSchemaText(schema: Schema, options: PrintOptions = {}): str
 export function writeSchema(file: string, schema: Schema, options: PrintOptions = {}): void {
   writeFileAtomic(file, printSchemaText(schema, options));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Positions: where each field is written, for edits that change one place of a schema and keep
+// the rest of the text (comments, layout) as the user wrote it. Additive: reading and writing
+// above do not use it.
+
+/** 0-based line and UTF-16 column (as editors count them; a byte order mark is not counted). */
+export interface TextPos { line: number; character: number }
+
+/** A field as written: a scalar, a message (with its fields) or a `[...]` list (with its items). */
+export interface FieldNode {
+  /** The field name; `[type.googleapis.com/x.Y]` for an expanded Any or extension. */
+  name: string;
+  /** Its first character (the field name; for a list item, the item's first character). */
+  start: TextPos;
+  /** Just after its last character (value, `}`/`>` or `]`); a `,` or `;` after it is not included. */
+  end: TextPos;
+  /** A scalar: its value, strings decoded (adjacent strings joined), other values as written. */
+  value?: string;
+  /** A scalar: where its value is written (strings with their quotes, a minus sign included). */
+  valueStart?: TextPos;
+  valueEnd?: TextPos;
+  /** A message: its fields and its braces. */
+  fields?: FieldNode[];
+  open?: TextPos;
+  close?: TextPos;
+  /** A list: its items (each with this node's name) and its closing bracket. */
+  items?: FieldNode[];
+  listClose?: TextPos;
+}
+
+const lenientUtf8 = new TextDecoder('utf-8');
+
+function posOf(t: Token): TextPos {
+  return { line: t.line - 1, character: t.column - 1 };
+}
+
+function endOf(t: Token): TextPos {
+  // Tokens never span lines (a string ends on its line).
+  return { line: t.line - 1, character: t.column - 1 + t.text.length };
+}
+
+class Outliner {
+  constructor(private readonly lex: Lexer) {}
+
+  fields(open?: Token): { fields: FieldNode[]; close?: Token } {
+    const close = open ? (open.text === '<' ? '>' : '}') : undefined;
+    const out: FieldNode[] = [];
+    for (;;) {
+      const t = this.lex.peek();
+      if (t.kind === 'end') {
+        if (open) this.lex.fail(`expected "${close}" to close the message opened at ${open.line}:${open.column}`, t);
+        return { fields: out };
+      }
+      if (close && isSymbol(t, close)) return { fields: out, close: this.lex.next() };
+      out.push(this.field());
+      if (isSymbol(this.lex.peek(), ',', ';')) this.lex.next();
+    }
+  }
+
+  private field(): FieldNode {
+    const nameTok = this.lex.next();
+    let name: string;
+    if (isSymbol(nameTok, '[')) {
+      name = '[';
+      for (let t = this.lex.next(); !isSymbol(t, ']'); t = this.lex.next()) {
+        if (t.kind === 'end') this.lex.fail('expected "]"', t);
+        name += t.text;
+      }
+      name += ']';
+    } else if (nameTok.kind === 'identifier') {
+      name = nameTok.text;
+    } else {
+      this.lex.fail(`expected a field name, found ${describe(nameTok)}`, nameTok);
+    }
+    if (isSymbol(this.lex.peek(), ':')) this.lex.next();
+    if (isSymbol(this.lex.peek(), '[')) {
+      this.lex.next();
+      const items: FieldNode[] = [];
+      let t = this.lex.peek();
+      if (isSymbol(t, ']')) t = this.lex.next();
+      else {
+        for (;;) {
+          items.push(this.value(name));
+          t = this.lex.next();
+          if (isSymbol(t, ']')) break;
+          if (!isSymbol(t, ',')) this.lex.fail(`expected "," or "]", found ${describe(t)}`, t);
+        }
+      }
+      return { name, start: posOf(nameTok), end: endOf(t), items, listClose: posOf(t) };
+    }
+    return { ...this.value(name), start: posOf(nameTok) };
+  }
+
+  /** One value (a message or a scalar); its start is its first token. */
+  private value(name: string): FieldNode {
+    const first = this.lex.peek();
+    if (isSymbol(first, '{', '<')) {
+      const open = this.lex.next();
+      const { fields, close } = this.fields(open);
+      return { name, start: posOf(open), end: endOf(close!), fields, open: posOf(open), close: posOf(close!) };
+    }
+    this.lex.next();
+    let last = first;
+    let value: string;
+    if (first.kind === 'string') {
+      const parts: Uint8Array[] = [first.bytes!];
+      while (this.lex.peek().kind === 'string') parts.push((last = this.lex.next()).bytes!);
+      value = lenientUtf8.decode(Buffer.concat(parts));
+    } else if (isSymbol(first, '-')) {
+      last = this.lex.next();
+      value = `-${last.text}`;
+    } else if (first.kind === 'number' || first.kind === 'identifier') {
+      value = first.text;
+    } else {
+      this.lex.fail(`expected a value, found ${describe(first)}`, first);
+    }
+    return { name, start: posOf(first), end: endOf(last), value, valueStart: posOf(first), valueEnd: endOf(last) };
+  }
+}
+
+/**
+ * The fields of a text-format message as written, with their positions (see FieldNode). Only the
+ * syntax is read (any field name is accepted): parse the text with parseSchemaText first to know
+ * that it is a valid schema.
+ */
+export function outlineText(text: string, file = '<input>'): FieldNode[] {
+  return new Outliner(new Lexer(text, file)).fields().fields;
+}
+
+/** A string literal as the writer writes it (C escapes; non-ASCII as octal escapes unless asUtf8). */
+export function formatString(s: string, options: PrintOptions = {}): string {
+  return quote(utf8.encode(s), options.asUtf8 ?? false);
+}

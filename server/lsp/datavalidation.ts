@@ -3,14 +3,16 @@
 // the background after a pause in typing; a new edit aborts the run of the previous version.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import picomatch from 'picomatch';
 import {
-  DiagnosticSeverity, type Connection, type Diagnostic, type TextDocumentContentChangeEvent,
+  CodeActionKind, CreateFile, DiagnosticSeverity, TextDocumentEdit, TextEdit,
+  type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver/node';
 import { CancelledError, UserError, describeError } from '../common/errors';
 import { diagnoseCsvText, schemaProblem, type CsvDiagnostic } from '../datavalidation/csvDiagnostics';
 import type { Schema } from '../datavalidation/schema';
+import { inferSchemaFromText, newSchemaText, schemaFixesFor } from '../datavalidation/schemaFixes';
 import { parseSchemaText } from '../datavalidation/schemaText';
 
 export const SCHEMA_FILE_NAME = 'schema.pbtxt';
@@ -31,6 +33,8 @@ interface OpenDocument {
   text: string;
   timer?: NodeJS.Timeout;
   run?: AbortController;
+  /** The schema inferred from this version's text (for the code actions that need one). */
+  inferred?: { version: number; schema: Promise<Schema | undefined> };
 }
 
 export interface DataValidationHooks {
@@ -103,6 +107,38 @@ export function registerDataValidation(connection: Connection, workspaceFolders:
     revalidateAll();
   });
 
+  // Quick fixes: edits of the schema (schemaFixes.ts) as WorkspaceEdits the client applies, so
+  // that the user sees them and can undo them; the server never writes the schema itself. The
+  // schema is read from disk: the server does not sync .pbtxt documents, so a schema open with
+  // unsaved changes is not seen (its diagnostics are those of the saved file too).
+  connection.onCodeAction(async (params, token) => {
+    const doc = documents.get(params.textDocument.uri);
+    const only = params.context.only;
+    if (!doc || (only && !only.some(k => k === '' || CodeActionKind.QuickFix === k || CodeActionKind.QuickFix.startsWith(`${k}.`)))) return [];
+    const run = new AbortController();
+    token.onCancellationRequested(() => run.abort());
+    try {
+      return await codeActions(doc, params, settings, workspaceFolders(), run.signal, () => inferredSchema(doc, run.signal));
+    } catch (err) {
+      if (!(err instanceof CancelledError) && !run.signal.aborted) connection.console.error(`code actions of ${doc.uri}: ${(err as Error)?.stack ?? err}`);
+      return [];
+    }
+  });
+
+  /** Inferred once per version of a document (a code action request comes with every cursor move). */
+  function inferredSchema(doc: OpenDocument, signal: AbortSignal): Promise<Schema | undefined> {
+    if (doc.inferred?.version !== doc.version) {
+      const schema = inferSchemaFromText(doc.text, { delimiter: delimiterOf(doc) }).catch(() => undefined);
+      doc.inferred = { version: doc.version, schema };
+    }
+    const schema = doc.inferred.schema;
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(new CancelledError());
+      signal.addEventListener('abort', () => reject(new CancelledError()), { once: true });
+      void schema.then(resolve);
+    });
+  }
+
   return {
     filesChanged(uris) {
       const mapped = new Set(Object.values(settings.schemas ?? {}).map(p => path.basename(p)));
@@ -110,6 +146,61 @@ export function registerDataValidation(connection: Connection, workspaceFolders:
       if (touchesSchema) revalidateAll();
     },
   };
+}
+
+function delimiterOf(doc: OpenDocument): string {
+  return /\.tsv$/i.test(doc.uri) || doc.languageId === 'tsv' ? '\t' : ',';
+}
+
+/**
+ * The code actions of a range of a CSV document: the fixes of the diagnostics of ours in it; on
+ * the first line of a CSV without a schema, one creating a schema inferred from it.
+ */
+async function codeActions(
+  doc: OpenDocument, params: CodeActionParams, settings: DataValidationSettings, folders: string[], signal: AbortSignal,
+  inferred: () => Promise<Schema | undefined>,
+): Promise<CodeAction[]> {
+  const file = fileURLToPath(doc.uri);
+  const schemaFile = findSchema(file, settings, folders) ?? path.join(path.dirname(file), SCHEMA_FILE_NAME);
+  const schemaUri = pathToFileURL(schemaFile).href;
+  let text: string;
+  try {
+    text = await fs.promises.readFile(schemaFile, 'utf8');
+  } catch (err) {
+    // No schema yet (beside the file, or where the settings map it): offer one inferred from the file.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || params.range.start.line > 0) return [];
+    const schema = await inferred();
+    if (!schema || signal.aborted) return [];
+    return [{
+      title: 'Infer a schema from this file',
+      kind: CodeActionKind.QuickFix,
+      diagnostics: params.context.diagnostics.filter(d => d.source === SOURCE && d.code === 'SCHEMA_ERROR'),
+      edit: {
+        documentChanges: [
+          // Without overwrite or ignoreIfExists: if a schema appeared meanwhile, the edit fails.
+          CreateFile.create(schemaUri),
+          TextDocumentEdit.create({ uri: schemaUri, version: null }, [TextEdit.insert({ line: 0, character: 0 }, newSchemaText(schema))]),
+        ],
+      },
+    }];
+  }
+  const actions: CodeAction[] = [];
+  for (const diagnostic of params.context.diagnostics) {
+    if (diagnostic.source !== SOURCE || diagnostic.data === undefined) continue;
+    const fixes = await schemaFixesFor(text, { code: diagnostic.code, data: diagnostic.data }, { inferred });
+    if (signal.aborted) return [];
+    for (const fix of fixes) {
+      if (!fix.edits) continue;
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        ...(fix.preferred ? { isPreferred: true } : {}),
+        edit: { changes: { [schemaUri]: fix.edits.map(e => TextEdit.replace(e.range, e.newText)) } },
+      });
+    }
+  }
+  return actions;
 }
 
 /** The server declares full sync, so the last change holds the whole text. */
@@ -130,7 +221,7 @@ async function diagnose(doc: OpenDocument, settings: DataValidationSettings, fol
   } catch (err) {
     return [schemaProblem(firstLine, `Cannot read the schema: ${err instanceof UserError && !err.file ? `${schemaFile}: ${err.message}` : describeError(err)}`)];
   }
-  const delimiter = /\.tsv$/i.test(file) || doc.languageId === 'tsv' ? '\t' : ',';
+  const delimiter = delimiterOf(doc);
   try {
     const r = await diagnoseCsvText(doc.text, schema, { environment: settings.environment || undefined, delimiter, signal });
     return r.diagnostics;
@@ -159,5 +250,5 @@ export function findSchema(file: string, settings: DataValidationSettings, folde
 }
 
 function toDiagnostic(d: CsvDiagnostic): Diagnostic {
-  return { range: d.range, severity: SEVERITY[d.severity], code: d.code, source: SOURCE, message: d.message };
+  return { range: d.range, severity: SEVERITY[d.severity], code: d.code, source: SOURCE, message: d.message, ...(d.data ? { data: d.data } : {}) };
 }
