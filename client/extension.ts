@@ -1,6 +1,7 @@
 // ML Workbench: the VS Code side. Starts the server (a language server over IPC), shows its
 // state in the status bar, and registers each capability's commands and views.
 import * as vscode from 'vscode';
+import { DataValidationCommands } from './dataValidationCommands';
 import { MerkleCommands } from './merkleCommands';
 import { ServerClient } from './serverClient';
 import { SNAPSHOT_SCHEME, SnapshotContentProvider } from './snapshotContent';
@@ -18,6 +19,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new SnapshotContentProvider(server)),
   );
   new MerkleCommands(context, server).register();
+  new DataValidationCommands(context, server).register();
   await server.start();
 }
 

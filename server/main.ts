@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createConnection, ProposedFeatures, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { serverInfoRequest, type InitializationOptions } from '../shared/protocol';
 import { registerDataValidation } from './lsp/datavalidation';
+import { registerDataValidationRequests } from './lsp/datavalidationRequests';
 import { registerMerkle } from './lsp/merkle';
 import { LiveTrees } from './merkle/liveTrees';
 
@@ -28,6 +29,8 @@ connection.onInitialize(params => {
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       // Open CSV/TSV documents, for their inline diagnostics (lsp/datavalidation.ts).
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full },
+      // Quick fixes of those diagnostics: edits of the schema (lsp/datavalidation.ts).
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
     },
     serverInfo: { name: 'ML Workbench', version: require('../package.json').version },
   };
@@ -56,6 +59,7 @@ connection.onDidChangeWatchedFiles(e => {
 });
 
 const dataValidation = registerDataValidation(connection, () => workspaceFolders);
+registerDataValidationRequests(connection);
 registerMerkle(connection, live, () => (options?.cacheDir ? path.join(options.cacheDir, 'merkle-index') : undefined));
 
 // A crash in one request must not take the server down silently: log it; the client restarts

@@ -428,10 +428,16 @@ export class VSCodeWeb {
   private async acceptRow(label: string, timeout: number, screenshot?: string): Promise<void> {
     let rows: QuickRow[] = [];
     try {
+      // The list is filtered as the text arrives: act only once two reads agree, or the row
+      // found may move or vanish before the click.
+      let previous = '';
       const row = await waitFor(`a quick pick row labelled "${label}"`, async () => {
         rows = await this.quickRows();
-        return rows.find(r => r.label === label);
-      }, { timeout });
+        const now = JSON.stringify(rows.map(r => r.label));
+        const stable = now === previous;
+        previous = now;
+        return stable ? rows.find(r => r.label === label) : undefined;
+      }, { timeout, interval: 150 });
       if (screenshot) await this.screenshot(screenshot);
       if (row === rows[0]) await this.page.keyboard.press('Enter');
       else await this.page.click(`.quick-input-widget .quick-input-list .monaco-list-row[data-index="${row.index}"]`);
