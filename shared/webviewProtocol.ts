@@ -56,6 +56,8 @@ export interface DriftReportComparison {
   kind: MeasurementType;
   value: number;
   threshold: number;
+  /** False when the schema sets no comparator for the feature: a distance without a threshold. */
+  configured?: boolean;
 }
 
 export interface DriftReportView {

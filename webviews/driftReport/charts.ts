@@ -242,13 +242,17 @@ export const DISTANCE_NAMES: Record<DriftReportComparison['kind'], { short: stri
 
 /** "L∞ 0.231 > 0.100" with a bar: the fill is the distance, the tick the threshold. */
 export function distanceGauge(c: DriftReportComparison): HTMLElement {
+  const name = DISTANCE_NAMES[c.kind] ?? { short: c.kind, long: c.kind };
+  if (c.configured === false) {
+    return h('div', { class: 'distance', 'data-above': 'false', title: `${name.long}: ${c.value}\nThe schema sets no comparator for this feature` },
+      h('span', { class: 'distance-text' }, h('span', { class: 'distance-kind' }, name.short), ' ', h('strong', {}, formatDistance(c.value)), h('span', { class: 'distance-op' }, ' · no threshold')));
+  }
   const above = c.value > c.threshold;
   const scale = Math.min(1, Math.max(c.threshold * 2.5, c.value * 1.15, 1e-9));
   const fill = h('span', { class: 'gauge-fill' });
   fill.style.width = `${Math.min(100, (c.value / scale) * 100).toFixed(1)}%`;
   const mark = h('span', { class: 'gauge-mark' });
   mark.style.left = `${Math.min(100, (c.threshold / scale) * 100).toFixed(1)}%`;
-  const name = DISTANCE_NAMES[c.kind] ?? { short: c.kind, long: c.kind };
   return h(
     'div',
     { class: 'distance', 'data-above': String(above), title: `${name.long}: ${c.value}\nThreshold: ${c.threshold}${above ? '\nAbove the threshold' : ''}` },

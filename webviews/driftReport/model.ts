@@ -96,7 +96,7 @@ export function buildModel(view: DriftReportView): ReportModel {
       baseline: baselineSide,
       comparison,
       anomaly: view.anomalies[name],
-      drifted: comparison !== undefined && comparison.value > comparison.threshold,
+      drifted: comparison !== undefined && comparison.configured !== false && comparison.value > comparison.threshold,
       missingMax: Math.max(currentSide?.missingShare ?? 0, baselineSide?.missingShare ?? 0),
     };
   });
