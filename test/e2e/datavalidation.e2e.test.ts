@@ -175,5 +175,33 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
       await waitFor('an editor tab for schema.pbtxt', async () => (await vsc.tabTitles()).find(x => x.startsWith('schema.pbtxt')), { timeout: 10_000 });
       await vsc.screenshot('inferred-schema');
     }));
+
+    it('applies the quick fix that adds the value to the domain, and the problem goes', t => step(t, 'quick-fix', async () => {
+      await openFile('serving.csv');
+      // The "purple" cell: line 6, column 6.
+      await vsc.page.keyboard.press('Control+G');
+      await vsc.waitForQuickInput();
+      await vsc.page.keyboard.type('6:6');
+      await vsc.page.keyboard.press('Enter');
+      await vsc.page.keyboard.press('Control+.');
+      const action = await vsc.waitForSelector('.action-widget .monaco-list-row', { timeout: 10_000, what: 'the quick fix menu' });
+      assert.ok(action);
+      const labels = await vsc.page.$$eval('.action-widget .monaco-list-row', els => els.map(e => e.textContent?.trim() ?? ''));
+      assert.ok(labels.some(l => /Add 'purple' to the domain of color/.test(l)), `no "Add 'purple'" fix among ${JSON.stringify(labels)}`);
+      await vsc.screenshot('quick-fix-menu');
+      // The first fix is focused: the one that adds the value (the server lists it first).
+      const focused = await vsc.page.$eval('.action-widget .monaco-list-row.focused', e => e.textContent?.trim() ?? '');
+      assert.match(focused, /Add 'purple' to the domain of color/);
+      await vsc.page.keyboard.press('Enter');
+      const schemaFile = path.join(workspace, 'data', 'schema.pbtxt');
+      // VS Code saves files a code action edits (files.refactoring.autoSave); the server then re-reads it.
+      await waitFor('"purple" in schema.pbtxt on disk', async () => /value: "purple"/.test(fs.readFileSync(schemaFile, 'utf8')), { timeout: 15_000 });
+      await vsc.runCommand('Problems: Focus on Problems View');
+      await waitFor('no problem naming "purple" in the Problems panel', async () => {
+        const rows = await vsc.page.$$eval('.markers-panel .monaco-list-row', els => els.map(e => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
+        return !rows.some(r => /purple/.test(r));
+      }, { timeout: 20_000 });
+      await vsc.screenshot('quick-fix-applied');
+    }));
   });
 }
