@@ -3,7 +3,7 @@
 
 import type { AnomalyInfo } from '../../server/datavalidation/anomalies';
 import { distanceGauge, histogram, topValues, type ChartOptions, type Series } from './charts';
-import { h, replaceChildren } from './dom';
+import { h, replaceChildren } from '../common/dom';
 import { formatCount, formatNumber, formatShare } from './format';
 import type { FeatureModel, SideStats } from './model';
 

@@ -3,7 +3,7 @@
 // classes (.series-current, .series-baseline), so they follow the theme.
 
 import type { DriftReportComparison } from '../../shared/webviewProtocol';
-import { h, s } from './dom';
+import { h, s } from '../common/dom';
 import { formatCount, formatDistance, formatShare, formatTick } from './format';
 import type { Bucket, CategoricalSide, FeatureModel, NumericSide } from './model';
 

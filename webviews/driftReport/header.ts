@@ -2,7 +2,7 @@
 
 import type { AnomalyInfo } from '../../server/datavalidation/anomalies';
 import type { DriftReportView } from '../../shared/webviewProtocol';
-import { h } from './dom';
+import { h } from '../common/dom';
 import { formatCount, plural } from './format';
 import type { ReportModel } from './model';
 

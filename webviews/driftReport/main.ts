@@ -3,7 +3,7 @@
 
 import type { DriftReportFromWebview, DriftReportToWebview, DriftReportView } from '../../shared/webviewProtocol';
 import { createCard, renderBody, type CardContext } from './card';
-import { byId, h, replaceChildren } from './dom';
+import { byId, h, replaceChildren } from '../common/dom';
 import { formatCount } from './format';
 import { renderHeader, roleNames } from './header';
 import { buildModel, type FeatureModel } from './model';

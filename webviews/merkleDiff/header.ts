@@ -1,7 +1,7 @@
 // Everything above the tree: the two sides, the summary of changes and the problems list.
 
 import type { DiffSide, MerkleDiffView } from '../../shared/webviewProtocol';
-import { h } from './dom';
+import { h } from '../common/dom';
 import { formatCount, formatDuration, formatPercent, kindLabel, plural } from './format';
 
 /** The two sides as cards with the relation of their roots between them. */

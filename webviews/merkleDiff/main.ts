@@ -2,7 +2,7 @@
 // the user's wishes back. Runs in the browser; no Node APIs.
 
 import type { MerkleDiffFromWebview, MerkleDiffToWebview, MerkleDiffView } from '../../shared/webviewProtocol';
-import { byId, h, replaceChildren } from './dom';
+import { byId, h, replaceChildren } from '../common/dom';
 import { formatCount } from './format';
 import { renderIdentical, renderProblems, renderSides, renderSummary } from './header';
 import { createToolbar } from './toolbar';

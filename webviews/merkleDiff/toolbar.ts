@@ -1,7 +1,7 @@
 // Filter box, "Show unchanged", expand/collapse all and refresh. Sticks to the top while the
 // tree scrolls, so the filter is always at hand.
 
-import { h } from './dom';
+import { h } from '../common/dom';
 
 export interface ToolbarActions {
   filter(text: string): void;

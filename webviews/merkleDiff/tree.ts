@@ -6,7 +6,7 @@
 
 import type { DiffNode } from '../../server/merkle/diff';
 import type { MerkleDiffView } from '../../shared/webviewProtocol';
-import { h } from './dom';
+import { h } from '../common/dom';
 import { formatBytes, formatCount, kindLabel, plural } from './format';
 
 type Side = 'A' | 'B';

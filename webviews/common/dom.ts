@@ -1,5 +1,5 @@
-// Tiny DOM helpers. Text always goes in as text nodes: feature names and values come from the
-// data and may contain anything, so nothing here ever parses HTML.
+// Tiny DOM helpers shared by the webviews. Text always goes in as text nodes: paths, feature
+// names and values come from files and may contain anything, so nothing here ever parses HTML.
 
 export type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | undefined>;
