@@ -14,11 +14,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
 import * as compareModule from '../../server/merkle/compare';
 import * as hashPoolModule from '../../server/merkle/hashPool';
 import { RACY_WINDOW_MS } from '../../server/merkle/indexCache';
+import { cpuRatio, fmtMs, fmtRuns, measure, printSummary, prng, reportOthers, rows, sh, timeRow, wall, type Sample } from '../common/measure';
 import * as scanModule from '../../server/merkle/scan';
 import * as snapshotModule from '../../server/merkle/snapshot';
 import * as liveTreesModule from '../../server/merkle/liveTrees';
@@ -64,18 +64,6 @@ const { LiveTrees } = load('liveTrees', liveTreesModule);
 // ---------------------------------------------------------------------------------------------
 // The data set plan: every folder, file name and size comes from one seeded PRNG, so the plan is
 // recomputed (cheaply, no I/O) on every run and its fingerprint tells whether the data folder is current.
-
-/** mulberry32: small, fast, good enough for picking names and sizes; same sequence everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface PlanFile {
   rel: string;
@@ -309,93 +297,9 @@ function ensureData(plan: Plan): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Timing helpers. Everything, ours and peers, is timed with process.hrtime.bigint() around the
-// whole call (peers: around spawnSync, so process start-up is included, as for a user).
-//
-// Wall time is what the targets are about, but this machine may be shared (other sessions run
-// tests beside us), so each measurement also records CPU time: ours from process.cpuUsage()
-// (all our threads, hash workers included), a peer's from the kernel's count for waited-for
-// children (/proc/self/stat cutime+cstime), and what *other* processes used meanwhile
-// (/proc/stat busy time minus both). CPU time is barely affected by others competing for the
-// cores, so its ratio is a cross-check on the wall-time ratio.
-
-interface Sample { ms: number; cpuMs: number; othersCpuMs: number }
-
-const TICK_MS = 10; // USER_HZ is 100 on Linux
-const procStatFields = (file: string): number[] | undefined => {
-  try {
-    return fs.readFileSync(file, 'utf8').trim().split(/\s+/).map(Number);
-  } catch {
-    return undefined; // not Linux: CPU figures are left out
-  }
-};
-/** CPU time of waited-for children (peers), in ms. */
-function childrenCpuMs(): number {
-  const f = fs.readFileSync('/proc/self/stat', 'utf8');
-  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ').map(Number); // fields from 3 (state) on
-  return (rest[13] + rest[14]) * TICK_MS; // fields 16 cutime, 17 cstime
-}
-/** CPU time used by every process on the machine (all cores), in ms. */
-function machineBusyMs(): number {
-  const f = procStatFields('/proc/stat');
-  if (!f) return NaN;
-  // "cpu user nice system idle iowait irq softirq steal ...": busy = all but idle and iowait.
-  return (f[1] + f[2] + f[3] + f[6] + f[7] + f[8]) * TICK_MS;
-}
-const ownCpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-const HAVE_PROC = procStatFields('/proc/stat') !== undefined;
-
-async function measure<T>(who: 'ours' | 'peer', fn: () => Promise<T> | T): Promise<Sample & { value: T }> {
-  const own0 = ownCpuMs();
-  const kids0 = HAVE_PROC ? childrenCpuMs() : 0;
-  const busy0 = HAVE_PROC ? machineBusyMs() : 0;
-  const t0 = process.hrtime.bigint();
-  const value = await fn();
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const own = ownCpuMs() - own0;
-  const kids = HAVE_PROC ? childrenCpuMs() - kids0 : NaN;
-  const busy = HAVE_PROC ? machineBusyMs() - busy0 : NaN;
-  return { ms, cpuMs: who === 'ours' ? own : kids, othersCpuMs: Math.max(0, busy - own - kids), value };
-}
-
-function sh(cmd: string, argv: string[], opts: { cwd?: string; okStatus?: number[] } = {}): string {
-  const r = spawnSync(cmd, argv, { cwd: opts.cwd, maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.error) throw r.error;
-  if (!(opts.okStatus ?? [0]).includes(r.status ?? -1)) {
-    throw new Error(`${cmd} ${argv.join(' ')} exited with ${r.status}: ${r.stderr.toString().slice(0, 2000)}`);
-  }
-  return r.stdout.toString();
-}
-
 const GIT_CONFIG = ['-c', 'user.name=mlw-bench', '-c', 'user.email=bench@example.invalid', '-c', 'init.defaultBranch=main',
   '-c', 'commit.gpgsign=false', '-c', 'core.looseCompression=1'];
 const git = (argv: string[]) => sh('git', [...GIT_CONFIG, ...argv], { cwd: DIR_WORK });
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
-/** "median 1.23 s (runs: …), CPU 2.10 s" */
-function fmtRuns(xs: Sample[]): string {
-  const cpu = HAVE_PROC ? `, CPU ${fmtMs(median(xs.map(x => x.cpuMs)))}` : '';
-  return `median ${fmtMs(median(xs.map(x => x.ms)))} (runs: ${xs.map(x => fmtMs(x.ms)).join(', ')})${cpu}`;
-}
-const wall = (xs: Sample[]) => median(xs.map(x => x.ms));
-const cpu = (xs: Sample[]) => median(xs.map(x => x.cpuMs));
-
-/** How much CPU other processes took while we measured: if it is large, figures are noisy. */
-function reportOthers(all: Sample[]): string {
-  if (!HAVE_PROC) return '';
-  const others = all.reduce((s, x) => s + x.othersCpuMs, 0);
-  const total = all.reduce((s, x) => s + x.ms, 0) * os.cpus().length;
-  return `other processes used ${((100 * others) / total).toFixed(0)}% of the machine's CPU time during these runs` +
-    (others / total > 0.1 ? ' (figures are noisy; rerun on a quiet machine)' : '');
-}
 
 /** Reads a tree once so the figures measure hashing and walking, not the disk. Done right before
  *  each section: this VM pages out page-cache pages that have not been used for about a minute. */
@@ -412,24 +316,6 @@ async function settle(): Promise<void> {
 
 function tempDir(label: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `mlw-bench-${label}-`));
-}
-
-const rows: { name: string; ours: string; peer: string; ratio: string; target: string; met: string; cpuRatio: string }[] = [];
-/** CPU-time ratio num ÷ den, oriented like the row's wall-time ratio. */
-const cpuRatio = (num: Sample[], den: Sample[]) => (HAVE_PROC ? `${(cpu(num) / cpu(den)).toFixed(2)}×` : '—');
-
-/** A row comparing times (lower is better): ours ÷ peer, checked against `maxRatio` if given. */
-function timeRow(name: string, ours: Sample[], peer: Sample[], peerName: string, maxRatio?: number): void {
-  const ratio = wall(ours) / wall(peer);
-  rows.push({
-    name,
-    ours: fmtMs(wall(ours)),
-    peer: `${peerName}: ${fmtMs(wall(peer))}`,
-    ratio: `${ratio.toFixed(ratio < 0.1 ? 3 : 2)}×`,
-    target: maxRatio === undefined ? '—' : `≤ ${maxRatio.toFixed(1)}×`,
-    met: maxRatio === undefined ? '—' : ratio <= maxRatio ? 'yes' : 'NO',
-    cpuRatio: cpuRatio(ours, peer),
-  });
 }
 
 function expectSame(what: string, got: string[], want: string[]): void {
@@ -581,8 +467,8 @@ async function benchRediff(plan: Plan): Promise<void> {
     console.log(`peer  git status --porcelain:                                                 ${fmtRuns(peer)}`);
     console.log(`ours  server: same compare, tree kept in memory + 10 watcher events:            ${fmtRuns(server)}`);
     console.log(`      (${reportOthers([...ours, ...scanOnly, ...peer, ...server])})`);
-    timeRow('Warm re-diff after 10 edits: compare(snapshot, work)', ours, peer, 'git status', 1.0);
-    timeRow('Warm re-diff in the server (live tree, watcher events)', server, peer, 'git status', 1.0);
+    timeRow('Warm re-diff after 10 edits: compare(snapshot, work)', ours, peer, 'git status', 1.0, '≤ 1.0×');
+    timeRow('Warm re-diff in the server (live tree, watcher events)', server, peer, 'git status', 1.0, '≤ 1.0×');
     timeRow('(info) warm scanFolder(work) alone', scanOnly, peer, 'git status');
   } finally {
     // Put the edited files back (from A) so the next run starts from a clean working copy.
@@ -652,8 +538,8 @@ async function benchDiff(plan: Plan): Promise<void> {
     console.log(`result: ${r.modified.length} modified, ${r.added.length} added, ${r.removed.length} removed; ` +
       `${r.comparisons} hash comparisons vs ${r.nodes} nodes in the two trees ` +
       `(${((100 * r.comparisons) / r.nodes).toFixed(1)}% of a full walk)`);
-    timeRow('Diff of two trees, warm: compare(A, B)', ours, peer, 'diff -rq', 0.5);
-    timeRow('Diff of two trees in the server (both trees live)', server, peer, 'diff -rq', 0.5);
+    timeRow('Diff of two trees, warm: compare(A, B)', ours, peer, 'diff -rq', 0.5, '≤ 0.5×');
+    timeRow('Diff of two trees in the server (both trees live)', server, peer, 'diff -rq', 0.5, '≤ 0.5×');
     timeRow('(info) same, cold (no index)', cold, peer, 'diff -rq');
   } finally {
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
@@ -687,14 +573,9 @@ async function main(): Promise<void> {
   if (enabled('rediff')) await benchRediff(plan);
   if (enabled('diff')) await benchDiff(plan);
 
-  console.log('\n## Summary\n');
-  console.log('| Figure | Ours | Peer | Ratio ours/peer | Target | Met? | CPU-time ratio (info) |');
-  console.log('|---|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.name} | ${r.ours} | ${r.peer} | ${r.ratio} | ${r.target} | ${r.met} | ${r.cpuRatio} |`);
-  console.log('\nWall-time medians. Throughput ratio = our MB/s ÷ peer MB/s (higher is better); time ratio = our time ÷ peer time\n' +
+  printSummary('Wall-time medians. Throughput ratio = our MB/s ÷ peer MB/s (higher is better); time ratio = our time ÷ peer time\n' +
     '(lower is better). CPU-time ratio: the same comparison made with CPU time (all threads / child processes), which\n' +
-    'other load on the machine barely moves.');
-  console.log(`Total benchmark time: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    'other load on the machine barely moves.', started);
 }
 
 main().catch(err => {

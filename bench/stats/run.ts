@@ -14,8 +14,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { cpu, fmtMs, fmtRuns, HAVE_PROC, measure, median, printSummary, prng, reportOthers, rows, sh, timeRow, wall, type Sample } from '../common/measure';
 import * as computeModule from '../../server/datavalidation/computeStatistics';
 import * as diagnosticsModule from '../../server/datavalidation/csvDiagnostics';
 import * as inferModule from '../../server/datavalidation/schemaInfer';
@@ -68,18 +68,6 @@ const { printSchemaText, parseSchemaText } = load('schemaText', schemaTextModule
 // Zipf), ts (timestamp "YYYY-MM-DD HH:MM:SS", increasing), comment (free text of 1–9 words,
 // 3% missing; 8% hold a comma and 1% a quote, so they are quoted). The category comes before
 // the free text, so the injected values of the diagnostics figure are easy to place.
-
-/** mulberry32: small, fast, good enough for this; same sequence everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HEADER = ['id', 'user_id', 'age', 'amount', 'score', 'category', 'ts', 'comment'];
 const CATEGORY_COLUMN = HEADER.indexOf('category');
@@ -230,98 +218,9 @@ function ensureData(): Manifest {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Timing helpers (as bench/merkle): wall time with process.hrtime.bigint() around the whole
-// call; CPU time of this process (all threads: our workers, DuckDB's threads) from
-// process.cpuUsage(), of waited-for children from /proc/self/stat; and what other processes
-// used meanwhile (/proc/stat), since the machine may be shared.
-
-interface Sample { ms: number; cpuMs: number; othersCpuMs: number }
-
-const TICK_MS = 10; // USER_HZ is 100 on Linux
-const procStatFields = (file: string): number[] | undefined => {
-  try {
-    return fs.readFileSync(file, 'utf8').trim().split(/\s+/).map(Number);
-  } catch {
-    return undefined;
-  }
-};
-function childrenCpuMs(): number {
-  const f = fs.readFileSync('/proc/self/stat', 'utf8');
-  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ').map(Number);
-  return (rest[13] + rest[14]) * TICK_MS; // cutime, cstime
-}
-function machineBusyMs(): number {
-  const f = procStatFields('/proc/stat');
-  if (!f) return NaN;
-  return (f[1] + f[2] + f[3] + f[6] + f[7] + f[8]) * TICK_MS;
-}
-const ownCpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-const HAVE_PROC = procStatFields('/proc/stat') !== undefined;
-
-async function measure<T>(who: 'ours' | 'peer', fn: () => Promise<T> | T): Promise<Sample & { value: T }> {
-  const own0 = ownCpuMs();
-  const kids0 = HAVE_PROC ? childrenCpuMs() : 0;
-  const busy0 = HAVE_PROC ? machineBusyMs() : 0;
-  const t0 = process.hrtime.bigint();
-  const value = await fn();
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const own = ownCpuMs() - own0;
-  const kids = HAVE_PROC ? childrenCpuMs() - kids0 : NaN;
-  const busy = HAVE_PROC ? machineBusyMs() - busy0 : NaN;
-  return { ms, cpuMs: who === 'ours' ? own : kids, othersCpuMs: Math.max(0, busy - own - kids), value };
-}
-
-function sh(cmd: string, argv: string[]): string {
-  const r = spawnSync(cmd, argv, { maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} exited with ${r.status}: ${r.stderr.toString().slice(0, 2000)}`);
-  return r.stdout.toString();
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
-function fmtRuns(xs: Sample[]): string {
-  const c = HAVE_PROC ? `, CPU ${fmtMs(median(xs.map(x => x.cpuMs)))}` : '';
-  return `median ${fmtMs(median(xs.map(x => x.ms)))} (runs: ${xs.map(x => fmtMs(x.ms)).join(', ')})${c}`;
-}
-const wall = (xs: Sample[]) => median(xs.map(x => x.ms));
-const cpu = (xs: Sample[]) => median(xs.map(x => x.cpuMs));
-
-function reportOthers(all: Sample[]): string {
-  if (!HAVE_PROC) return '';
-  const others = all.reduce((s, x) => s + x.othersCpuMs, 0);
-  const total = all.reduce((s, x) => s + x.ms, 0) * os.cpus().length;
-  return `other processes used ${((100 * others) / total).toFixed(0)}% of the machine's CPU time during these runs` +
-    (others / total > 0.1 ? ' (figures are noisy; rerun on a quiet machine)' : '');
-}
-
 /** Reads the files once so the figures measure parsing and statistics, not the disk. */
 function warmPageCache(...files: string[]): void {
   sh('sh', ['-c', `cat ${files.map(f => `'${f}'`).join(' ')} > /dev/null`]);
-}
-
-const rows: { name: string; ours: string; peer: string; ratio: string; target: string; met: string; cpuRatio: string }[] = [];
-const cpuRatio = (num: Sample[], den: Sample[]) => (HAVE_PROC ? `${(cpu(num) / cpu(den)).toFixed(2)}×` : '—');
-
-/** A row comparing times (lower is better): ours ÷ peer, checked against `maxRatio` if given. */
-function timeRow(name: string, ours: Sample[], peer: Sample[], peerName: string, maxRatio?: number, targetText?: string): void {
-  const ratio = wall(ours) / wall(peer);
-  rows.push({
-    name,
-    ours: fmtMs(wall(ours)),
-    peer: `${peerName}: ${fmtMs(wall(peer))}`,
-    ratio: `${ratio.toFixed(ratio < 0.1 ? 3 : 2)}×`,
-    target: maxRatio === undefined ? '—' : targetText ?? `≤ ${maxRatio.toFixed(2)}×`,
-    met: maxRatio === undefined ? '—' : ratio <= maxRatio ? 'yes' : 'NO',
-    cpuRatio: cpuRatio(ours, peer),
-  });
 }
 
 function check(what: string, got: unknown, want: unknown): void {
@@ -357,10 +256,7 @@ interface PandasAnswer {
 }
 
 function runPandas(file: string): PandasAnswer {
-  const r = spawnSync(PYTHON, [PANDAS_SCRIPT, file], { maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`pandas script exited with ${r.status}: ${r.stderr.toString().slice(0, 2000)}`);
-  return JSON.parse(r.stdout.toString());
+  return JSON.parse(sh(PYTHON, [PANDAS_SCRIPT, file]));
 }
 
 function checkPandas(p: PandasAnswer, e: Expected): void {
@@ -589,14 +485,9 @@ async function main(): Promise<void> {
   if (enabled('stats')) await benchStats(m.stats);
   if (enabled('diag')) await benchDiagnostics(m.diag);
 
-  console.log('\n## Summary\n');
-  console.log('| Figure | Ours | Peer | Ratio ours/peer | Target | Met? | CPU-time ratio (info) |');
-  console.log('|---|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.name} | ${r.ours} | ${r.peer} | ${r.ratio} | ${r.target} | ${r.met} | ${r.cpuRatio} |`);
-  console.log('\nWall-time medians; time ratio = our time ÷ peer time (lower is better). CPU-time ratio: the same comparison made\n' +
+  printSummary('Wall-time medians; time ratio = our time ÷ peer time (lower is better). CPU-time ratio: the same comparison made\n' +
     'with CPU time (all threads of this process: our workers, DuckDB\'s threads; pandas: its own process_time()), which\n' +
-    'other load on the machine barely moves.');
-  console.log(`Total benchmark time: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    'other load on the machine barely moves.', started);
 }
 
 main().catch(err => {
