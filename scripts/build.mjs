@@ -1,25 +1,36 @@
 // Bundles the extension (client), the server, its worker threads, the CLI and each webview.
 // Type checking is `tsc -p .` (npm run build runs both).
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, mkdirSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, sourcemap: true, minify: !watch, logLevel: 'warning', legalComments: 'none' };
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+// Native modules cannot be bundled: they ship in node_modules (see .vscodeignore). tfjs-node is
+// optional and used only when installed.
+const native = ['onnxruntime-node', '@tensorflow/tfjs-node'];
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: native };
 
 const webviews = readdirSync('webviews', { withFileTypes: true })
   .filter(d => d.isDirectory() && existsSync(`webviews/${d.name}/main.ts`))
   .map(d => ({ in: `webviews/${d.name}/main.ts`, out: d.name }));
 
+// Every server/<capability>/<name>Worker.ts is a worker thread, bundled as dist/<name>Worker.js.
+const workers = Object.fromEntries(readdirSync('server', { withFileTypes: true, recursive: true })
+  .filter(f => f.isFile() && /Worker\.ts$/.test(f.name))
+  .map(f => [f.name.replace(/\.ts$/, ''), join(f.parentPath ?? f.path, f.name)]));
+
 const builds = [
-  // The extension host provides 'vscode'; native modules stay in node_modules.
-  { ...node, entryPoints: { extension: 'client/extension.ts' }, outdir: 'dist', external: ['vscode'] },
-  { ...node, entryPoints: {
-      server: 'server/main.ts', cli: 'server/cli.ts',
-      hashWorker: 'server/merkle/hashWorker.ts', statsWorker: 'server/datavalidation/statsWorker.ts',
-    }, outdir: 'dist' },
+  // The extension host provides 'vscode'.
+  { ...node, entryPoints: { extension: 'client/extension.ts' }, outdir: 'dist', external: ['vscode', ...native] },
+  { ...node, entryPoints: { server: 'server/main.ts', cli: 'server/cli.ts', ...workers }, outdir: 'dist' },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: webviews, outdir: 'dist/webviews' },
 ];
+
+// The tfjs wasm backend loads its .wasm binaries from beside the bundle (setWasmPaths).
+mkdirSync('dist/wasm', { recursive: true });
+const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
+for (const f of readdirSync(wasmDir).filter(f => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, f), join('dist/wasm', f));
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
