@@ -1,7 +1,8 @@
 // Distances of skew and drift detection, checked against TFDV's own test values
-// (tensorflow_data_validation/anomalies/metrics_test.cc) and hand computations.
+// (tensorflow_data_validation/anomalies/metrics_test.cc) hand computations and SciPy.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import {
   alignHistograms, histogramBuckets, jensenShannonDivergenceCounts, jensenShannonDivergenceFeatures, jensenShannonDivergenceHistograms,
   lInfinityDistance, lInfinityDistanceCounts, lInfinityNorm, sixDigits, vectorDifference, DistanceError,
@@ -115,4 +116,29 @@ test('sixDigits prints as absl::SixDigits (%.6g)', () => {
   assert.equal(sixDigits(0.00001), '1e-05');
   assert.equal(sixDigits(100000), '100000');
   assert.equal(sixDigits(0.1 + 0.2), '0.3');
+});
+
+test('categorical JSD equals SciPy (jensenshannon(p, q, base=2) squared) on random value counts', () => {
+  // SciPy is an independent implementation of the same formula; the counts overlap only partly so
+  // values present on one side only are exercised, as TFDV's union of values does.
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const cases = Array.from({ length: 20 }, () => {
+    const side = (offset: number) => Object.fromEntries(
+      Array.from({ length: 1 + Math.floor(rand() * 8) }, (_, i) => [`v${i + offset}`, 1 + Math.floor(rand() * 50)]));
+    return [side(0), side(Math.floor(rand() * 5))];
+  });
+  const script = [
+    'import json, sys', 'from scipy.spatial.distance import jensenshannon',
+    'out = []',
+    'for a, b in json.load(sys.stdin):',
+    '    keys = sorted(set(a) | set(b))',
+    '    out.append(float(jensenshannon([a.get(k, 0) for k in keys], [b.get(k, 0) for k in keys], base=2) ** 2))',
+    'print(json.dumps(out))',
+  ].join('\n');
+  const py = spawnSync('python3', ['-c', script], { input: JSON.stringify(cases), encoding: 'utf8' });
+  assert.equal(py.status, 0, `python3 with scipy is needed (Debian: python3-scipy): ${py.stderr}`);
+  const want: number[] = JSON.parse(py.stdout);
+  cases.forEach(([a, b], i) => near(jensenShannonDivergenceCounts(new Map(Object.entries(a)), new Map(Object.entries(b))), want[i], 1e-9));
+  assert.ok(want.some(v => v > 0.05 && v < 0.95), 'the cases cover intermediate divergences');
 });
