@@ -30,7 +30,10 @@ export class ServerClient implements vscode.Disposable {
       initializationOptions,
       // CSV files, for inline diagnostics against their schema. VS Code has no built-in CSV
       // language, hence the pattern; `csv`/`tsv` for users of a CSV extension.
-      documentSelector: [{ scheme: 'file', pattern: '**/*.{csv,tsv}' }, { scheme: 'file', language: 'csv' }, { scheme: 'file', language: 'tsv' }],
+      // CSV/TSV for their diagnostics; schemas so that unsaved edits of one count at once.
+      documentSelector: [
+        { scheme: 'file', pattern: '**/*.{csv,tsv,pbtxt}' }, { scheme: 'file', language: 'csv' }, { scheme: 'file', language: 'tsv' },
+      ],
       synchronize: {
         // Every change in the workspace, so the server can re-walk only what changed.
         fileEvents: vscode.workspace.createFileSystemWatcher('**/*'),

@@ -44,6 +44,11 @@ export interface ComputeStatisticsOptions {
   name?: string;
   /** Worker threads (default: one per core); 1 scans on this thread. */
   workers?: number;
+  /**
+   * Worker threads kept by the caller across computations (the server's); used instead of a
+   * pool started and stopped for this file. `workers` is then its size.
+   */
+  pool?: StatsPool;
   signal?: AbortSignal;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** Output sizes (top values, rank histogram and histogram buckets). */
@@ -80,17 +85,16 @@ export async function computeStatistics(file: string, options: ComputeStatistics
   const progress = new Progress(size, options.onProgress);
   progress.add(header.dataStart);
 
-  const workers = Math.max(1, Math.floor(options.workers ?? os.availableParallelism?.() ?? os.cpus().length));
+  const workers = options.pool?.size ?? Math.max(1, Math.floor(options.workers ?? os.availableParallelism?.() ?? os.cpus().length));
   const dataBytes = size - header.dataStart;
   const parallel = workers > 1 && dataBytes >= (options.parallelThreshold ?? PARALLEL_THRESHOLD);
-  const pool = parallel ? new StatsPool(workers) : undefined;
+  const ownPool = parallel && !options.pool ? new StatsPool(workers) : undefined;
+  const pool = parallel ? options.pool ?? ownPool : undefined;
   const scan: Scanner = {
     file,
     job: (start, end, extra = {}) => ({ file, size, delimiter, columns: header.names.length, start, end, limits, ...extra }),
-    run: (job, report) => (pool ? pool.run(job, report) : scanRangeAsync(job, signal, report)),
+    run: (job, report) => (pool ? pool.run(job, report, signal) : scanRangeAsync(job, signal, report)),
   };
-  const onAbort = () => void pool?.close();
-  signal?.addEventListener('abort', onAbort);
   try {
     throwIfAborted(signal);
     const rangeCount = parallel ? Math.min(workers * RANGES_PER_WORKER, Math.floor(dataBytes / MIN_RANGE_BYTES)) : 1;
@@ -109,8 +113,7 @@ export async function computeStatistics(file: string, options: ComputeStatistics
     if (signal?.aborted) throw new CancelledError();
     throw err;
   } finally {
-    signal?.removeEventListener('abort', onAbort);
-    await pool?.close();
+    await ownPool?.close();
   }
 }
 

@@ -1,6 +1,8 @@
 // Inline diagnostics of open CSV/TSV documents against their schema (a schema.pbtxt beside the
 // file, or one mapped in the setting mlw.dataValidation.schemas). Each document is validated in
 // the background after a pause in typing; a new edit aborts the run of the previous version.
+// Schemas open in the editor are read from their document, unsaved edits included, so editing
+// the schema re-checks the CSV files that use it at once.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -49,7 +51,21 @@ const SEVERITY: Record<CsvDiagnostic['severity'], DiagnosticSeverity> = {
 /** Registers document sync and configuration handlers; the server declares textDocumentSync Full. */
 export function registerDataValidation(connection: Connection, workspaceFolders: () => string[]): DataValidationHooks {
   const documents = new Map<string, OpenDocument>();
+  /** Open schema documents (the client syncs *.pbtxt too): file path → current text. */
+  const openSchemas = new Map<string, string>();
   let settings: DataValidationSettings = {};
+  let schemaTimer: NodeJS.Timeout | undefined;
+  const readSchema: SchemaReader = file => Promise.resolve(openSchemas.get(file) ?? fs.promises.readFile(file, 'utf8'));
+  const isSchema = (uri: string) => uri.startsWith('file:') && /\.pbtxt$/i.test(uri);
+
+  /** A schema's text changed (opened with other text, edited, closed unsaved): re-check the CSVs. */
+  function schemaChanged(uri: string, text: string | undefined): void {
+    const file = fileURLToPath(uri);
+    if (text === undefined) openSchemas.delete(file);
+    else openSchemas.set(file, text);
+    clearTimeout(schemaTimer);
+    schemaTimer = setTimeout(revalidateAll, DEBOUNCE_MS);
+  }
 
   const isCsv = (uri: string, languageId: string) =>
     uri.startsWith('file:') && (/\.(csv|tsv)$/i.test(uri) || languageId === 'csv' || languageId === 'tsv');
@@ -64,7 +80,7 @@ export function registerDataValidation(connection: Connection, workspaceFolders:
     const run = (doc.run = new AbortController());
     const version = doc.version;
     try {
-      const diagnostics = await diagnose(doc, settings, workspaceFolders(), run.signal);
+      const diagnostics = await diagnose(doc, settings, workspaceFolders(), readSchema, run.signal);
       // An edit or close since this run began has made its result stale.
       if (run.signal.aborted || documents.get(doc.uri) !== doc) return;
       await connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: diagnostics.map(toDiagnostic) });
@@ -78,6 +94,7 @@ export function registerDataValidation(connection: Connection, workspaceFolders:
   }
 
   connection.onDidOpenTextDocument(({ textDocument: t }) => {
+    if (isSchema(t.uri)) return schemaChanged(t.uri, t.text);
     if (!isCsv(t.uri, t.languageId)) return;
     const doc: OpenDocument = { uri: t.uri, languageId: t.languageId, version: t.version, text: t.text };
     documents.set(t.uri, doc);
@@ -85,6 +102,7 @@ export function registerDataValidation(connection: Connection, workspaceFolders:
   });
 
   connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+    if (isSchema(textDocument.uri)) return schemaChanged(textDocument.uri, applyFullChanges(openSchemas.get(fileURLToPath(textDocument.uri)) ?? '', contentChanges));
     const doc = documents.get(textDocument.uri);
     if (!doc) return;
     doc.version = textDocument.version;
@@ -93,6 +111,7 @@ export function registerDataValidation(connection: Connection, workspaceFolders:
   });
 
   connection.onDidCloseTextDocument(({ textDocument }) => {
+    if (isSchema(textDocument.uri)) return schemaChanged(textDocument.uri, undefined);
     const doc = documents.get(textDocument.uri);
     if (!doc) return;
     clearTimeout(doc.timer);
@@ -108,9 +127,8 @@ export function registerDataValidation(connection: Connection, workspaceFolders:
   });
 
   // Quick fixes: edits of the schema (schemaFixes.ts) as WorkspaceEdits the client applies, so
-  // that the user sees them and can undo them; the server never writes the schema itself. The
-  // schema is read from disk: the server does not sync .pbtxt documents, so a schema open with
-  // unsaved changes is not seen (its diagnostics are those of the saved file too).
+  // that the user sees them and can undo them; the server never writes the schema itself. They
+  // are computed on the schema's open document when it is open, so they apply to what is there.
   connection.onCodeAction(async (params, token) => {
     const doc = documents.get(params.textDocument.uri);
     const only = params.context.only;
@@ -118,7 +136,7 @@ export function registerDataValidation(connection: Connection, workspaceFolders:
     const run = new AbortController();
     token.onCancellationRequested(() => run.abort());
     try {
-      return await codeActions(doc, params, settings, workspaceFolders(), run.signal, () => inferredSchema(doc, run.signal));
+      return await codeActions(doc, params, settings, workspaceFolders(), readSchema, run.signal, () => inferredSchema(doc, run.signal));
     } catch (err) {
       if (!(err instanceof CancelledError) && !run.signal.aborted) connection.console.error(`code actions of ${doc.uri}: ${(err as Error)?.stack ?? err}`);
       return [];
@@ -148,6 +166,9 @@ export function registerDataValidation(connection: Connection, workspaceFolders:
   };
 }
 
+/** The text of a schema file: its open document's when it is open in the editor, else the file's. */
+type SchemaReader = (file: string) => Promise<string>;
+
 function delimiterOf(doc: OpenDocument): string {
   return /\.tsv$/i.test(doc.uri) || doc.languageId === 'tsv' ? '\t' : ',';
 }
@@ -157,15 +178,15 @@ function delimiterOf(doc: OpenDocument): string {
  * the first line of a CSV without a schema, one creating a schema inferred from it.
  */
 async function codeActions(
-  doc: OpenDocument, params: CodeActionParams, settings: DataValidationSettings, folders: string[], signal: AbortSignal,
-  inferred: () => Promise<Schema | undefined>,
+  doc: OpenDocument, params: CodeActionParams, settings: DataValidationSettings, folders: string[], readSchema: SchemaReader,
+  signal: AbortSignal, inferred: () => Promise<Schema | undefined>,
 ): Promise<CodeAction[]> {
   const file = fileURLToPath(doc.uri);
   const schemaFile = findSchema(file, settings, folders) ?? path.join(path.dirname(file), SCHEMA_FILE_NAME);
   const schemaUri = pathToFileURL(schemaFile).href;
   let text: string;
   try {
-    text = await fs.promises.readFile(schemaFile, 'utf8');
+    text = await readSchema(schemaFile);
   } catch (err) {
     // No schema yet (beside the file, or where the settings map it): offer one inferred from the file.
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || params.range.start.line > 0) return [];
@@ -210,14 +231,16 @@ function applyFullChanges(text: string, changes: TextDocumentContentChangeEvent[
 }
 
 /** Diagnostics of one document: none without a schema; one on line 1 for a schema that cannot be used. */
-async function diagnose(doc: OpenDocument, settings: DataValidationSettings, folders: string[], signal: AbortSignal): Promise<CsvDiagnostic[]> {
+async function diagnose(
+  doc: OpenDocument, settings: DataValidationSettings, folders: string[], readSchema: SchemaReader, signal: AbortSignal,
+): Promise<CsvDiagnostic[]> {
   const file = fileURLToPath(doc.uri);
   const schemaFile = findSchema(file, settings, folders);
   if (!schemaFile) return [];
   const firstLine = doc.text.slice(0, 4096);
   let schema: Schema;
   try {
-    schema = parseSchemaText(await fs.promises.readFile(schemaFile, 'utf8'), schemaFile);
+    schema = parseSchemaText(await readSchema(schemaFile), schemaFile);
   } catch (err) {
     return [schemaProblem(firstLine, `Cannot read the schema: ${err instanceof UserError && !err.file ? `${schemaFile}: ${err.message}` : describeError(err)}`)];
   }

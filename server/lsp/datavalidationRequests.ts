@@ -6,6 +6,7 @@
 // JSON cannot carry. The schema goes out as text (inferSchema) and anomalies are passed through
 // int64JsonReplacer.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import {
@@ -20,6 +21,7 @@ import { int64JsonReplacer, type Feature, type FeatureComparator, type Schema } 
 import { inferSchema } from '../datavalidation/schemaInfer';
 import { loadSchema, printSchemaText } from '../datavalidation/schemaText';
 import type { DatasetFeatureStatisticsList, FeatureNameStatistics } from '../datavalidation/statisticsProto';
+import { StatsPool } from '../datavalidation/statsPool';
 import { validateStatistics } from '../datavalidation/validate';
 import { runJob, toResponseError, type Job } from './progress';
 
@@ -32,6 +34,9 @@ function formatBytes(n: number): string {
   return mb < 1000 ? `${mb < 10 ? mb.toFixed(1) : mb.toFixed(0)} MB` : `${(mb / 1000).toFixed(2)} GB`;
 }
 
+// Kept for the server's life: later computations find its workers' code already optimised.
+let statsPool: StatsPool | undefined;
+
 /**
  * Statistics of one file, reporting "label: 1.2 MB of 4.0 MB". `share` maps this file's progress
  * into the job's percentage when the job reads several files ([start, width] in 0..100).
@@ -40,7 +45,9 @@ async function statisticsOf(file: string, job: Job, label = path.basename(file),
   if (typeof file !== 'string' || !file) throw new UserError('no file given');
   if (!path.isAbsolute(file)) throw new UserError('the path must be absolute', file);
   job.report(`${label}: reading`, share[0]);
+  statsPool ??= new StatsPool(os.availableParallelism());
   return computeStatistics(file, {
+    pool: statsPool,
     signal: job.signal,
     onProgress: (read, total) => {
       const pct = share[0] + (total > 0 ? (read / total) * share[1] : share[1]);

@@ -139,6 +139,26 @@ test('a schema with a syntax error: one diagnostic on the first line naming it; 
   ]);
 });
 
+test('a schema open in the editor counts with its unsaved edits; closing it unsaved goes back to the file', async () => {
+  write('u/schema.pbtxt', SCHEMA);
+  const uri = await open('u/data.csv', 'id,age,color\n1,30,blue\n');
+  const p = await diagnosticsFor(uri);
+  assert.deepEqual(summary(p.diagnostics).map(d => d[4]), ['ENUM_TYPE_UNEXPECTED_STRING_VALUES', 'ENUM_TYPE_UNEXPECTED_STRING_VALUES']);
+
+  // Opened and edited, not saved: "blue" joins the domain, and the CSV is checked again at once.
+  const schemaUri = await open('u/schema.pbtxt', SCHEMA);
+  const before = published.length;
+  await change(schemaUri, 2, SCHEMA.replace('value: "green"', 'value: "green" value: "blue"'));
+  const fixed = await diagnosticsFor(uri, d => published.indexOf(d) >= before && d.diagnostics.length === 0);
+  assert.deepEqual(fixed.diagnostics, []);
+
+  // Closed without saving: the file on disk is the schema again.
+  const closedAt = published.length;
+  await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: schemaUri } });
+  const back = await diagnosticsFor(uri, d => published.indexOf(d) >= closedAt && d.diagnostics.length > 0);
+  assert.equal(back.diagnostics.length, 2);
+});
+
 test('settings map a glob to a schema, and give the environment', async () => {
   write('schemas/train.pbtxt', `default_environment: "TRAINING" default_environment: "SERVING"\n${SCHEMA}feature { name: "label" type: INT int_domain { max: 1 } not_in_environment: "SERVING" }\n`);
   const uri = await open('d/raw/part1.csv', 'id,age,color,label\n1,30,red,7\n');

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../../server/common/errors';
 import { computeStatistics, type StatisticsResult } from '../../server/datavalidation/computeStatistics';
+import { StatsPool } from '../../server/datavalidation/statsPool';
 import type { FeatureNameStatistics } from '../../server/datavalidation/statisticsProto';
 import { tempDir } from './helpers';
 
@@ -257,4 +258,21 @@ test('memory stays bounded on a CSV much larger than the chunks, and progress re
   const started = Date.now();
   await assert.rejects(computeStatistics(file, { workers: 2, signal: controller.signal, onProgress: bytes => bytes > size / 4 && controller.abort() }), { name: 'CancelledError' });
   assert.ok(Date.now() - started < 10_000);
+});
+
+test('a pool kept across computations gives what a fresh one gives, and survives a cancelled computation', async t => {
+  const file = path.join(tempDir(t), 'pooled.csv');
+  const rnd = mulberry32(11);
+  generate(file, 'n,c', 24 << 20, i => `${i % 1000},k${Math.floor(rnd() * 40)}`);
+  const fresh = await computeStatistics(file, { workers: 2 });
+  const pool = new StatsPool(2);
+  t.after(() => pool.close());
+  const first = await computeStatistics(file, { pool });
+  assert.deepEqual(first.statistics, fresh.statistics);
+
+  // Cancelled midway: its scans are dropped (their workers stopped), the pool stays usable.
+  const controller = new AbortController();
+  await assert.rejects(computeStatistics(file, { pool, signal: controller.signal, onProgress: bytes => bytes > 4 << 20 && controller.abort() }), { name: 'CancelledError' });
+  const again = await computeStatistics(file, { pool });
+  assert.deepEqual(again.statistics, fresh.statistics);
 });
