@@ -6,6 +6,7 @@ import {
 } from '../shared/protocol';
 import type { DriftReportView } from '../shared/webviewProtocol';
 import { DriftReportPanel } from './driftReportPanel';
+import { trackingParams } from './runsView';
 import type { ServerClient } from './serverClient';
 
 const SCHEMA_FILE_NAME = 'schema.pbtxt';
@@ -177,7 +178,7 @@ export class DataValidationCommands {
       if (!picked) return;
       environment = picked.env;
     }
-    const r = await this.server.withProgress(`Validating ${name}`, dataValidationValidateRequest, { file: file.fsPath, schema: schema.fsPath, environment });
+    const r = await this.server.withProgress(`Validating ${name}`, dataValidationValidateRequest, { file: file.fsPath, schema: schema.fsPath, environment, tracking: trackingParams() });
     if (!r) return;
     reportProblems(this.server, r.problems);
     const view: DriftReportView = {
@@ -221,8 +222,8 @@ export class DataValidationCommands {
     if (!schema) return;
     const otherName = path.basename(other.fsPath);
     const params = mode.mode === 'drift'
-      ? { file: first.fsPath, schema: schema.fsPath, previous: other.fsPath }
-      : { file: first.fsPath, schema: schema.fsPath, serving: other.fsPath };
+      ? { file: first.fsPath, schema: schema.fsPath, previous: other.fsPath, tracking: trackingParams() }
+      : { file: first.fsPath, schema: schema.fsPath, serving: other.fsPath, tracking: trackingParams() };
     const r = await this.server.withProgress(mode.mode === 'drift' ? `Drift ${otherName} → ${name}` : `Skew ${name} vs ${otherName}`, dataValidationValidateRequest, params);
     if (!r) return;
     reportProblems(this.server, r.problems);

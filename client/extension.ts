@@ -3,8 +3,14 @@
 import * as vscode from 'vscode';
 import { DataValidationCommands } from './dataValidationCommands';
 import { MerkleCommands } from './merkleCommands';
+import { MlCommands } from './mlCommands';
+import { MusicCommands } from './musicCommands';
+import { OnnxCommands } from './onnxCommands';
+import { OnnxViewerProvider } from './onnxViewerProvider';
+import { RunsView } from './runsView';
 import { ServerClient } from './serverClient';
 import { SNAPSHOT_SCHEME, SnapshotContentProvider } from './snapshotContent';
+import { SimulationCommands } from './simulationCommands';
 
 let server: ServerClient | undefined;
 
@@ -20,6 +26,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   new MerkleCommands(context, server).register();
   new DataValidationCommands(context, server).register();
+  new MusicCommands(context, server).register();
+  context.subscriptions.push(OnnxViewerProvider.register(context, server));
+  new OnnxCommands(context, server).register();
+  new RunsView(context, server).register();
+  new SimulationCommands(context, server).register();
+  new MlCommands(context, server).register();
   await server.start();
 }
 

@@ -1,8 +1,8 @@
 // Bundles the extension (client), the server, its worker threads, the CLI and each webview.
 // Type checking is `tsc -p .` (npm run build runs both).
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync, mkdirSync, copyFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, existsSync, mkdirSync, copyFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, sourcemap: true, minify: !watch, logLevel: 'warning', legalComments: 'none' };
@@ -31,6 +31,26 @@ const builds = [
 mkdirSync('dist/wasm', { recursive: true });
 const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
 for (const f of readdirSync(wasmDir).filter(f => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, f), join('dist/wasm', f));
+
+// onnxruntime-node (native, external to the bundles) and its dependency onnxruntime-common are
+// copied beside them, into dist/node_modules, where the bundles' require() finds them and
+// `vsce package --no-dependencies` (which never looks into the top node_modules) packs them.
+// Only this machine's binary folder is copied: the other platforms' take ~245 MB more.
+const runtimeFiles = [
+  ['node_modules/onnxruntime-node', ['package.json', ...readdirSync('node_modules/onnxruntime-node/dist').filter(f => f.endsWith('.js')).map(f => `dist/${f}`)]],
+  [`node_modules/onnxruntime-node/bin/napi-v6/${process.platform}/${process.arch}`, null],
+  ['node_modules/onnxruntime-common', ['package.json', 'dist/cjs/package.json', ...readdirSync('node_modules/onnxruntime-common/dist/cjs').filter(f => f.endsWith('.js')).map(f => `dist/cjs/${f}`)]],
+];
+for (const [dir, files] of runtimeFiles) {
+  for (const f of files ?? readdirSync(dir)) {
+    const from = join(dir, f);
+    const to = join('dist', from);
+    const [a, b] = [statSync(from), existsSync(to) && statSync(to)];
+    if (b && b.size === a.size && b.mtimeMs >= a.mtimeMs) continue; // unchanged (the library is 45 MB)
+    mkdirSync(dirname(to), { recursive: true });
+    copyFileSync(from, to);
+  }
+}
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

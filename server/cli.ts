@@ -2,11 +2,21 @@
 import { describeError, UserError } from './common/errors';
 import { EXIT_ERROR, type Command } from './cli/common';
 import { merkleCommands } from './cli/merkle';
+import { mlCommands } from './cli/ml';
 import { dataValidationCommands } from './cli/datavalidation';
+import { simulationCommands } from './cli/simulation';
+import { musicCommands } from './cli/music';
+import { onnxCommands } from './cli/onnx';
+import { trackingCommands } from './cli/tracking';
 
 const commands: Record<string, Command> = {
   ...merkleCommands,
   ...dataValidationCommands,
+  ...musicCommands,
+  ...onnxCommands,
+  ...trackingCommands,
+  ...simulationCommands,
+  ...mlCommands,
 };
 
 function help(): string {

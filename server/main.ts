@@ -7,6 +7,12 @@ import { serverInfoRequest, type InitializationOptions } from '../shared/protoco
 import { registerDataValidation } from './lsp/datavalidation';
 import { registerDataValidationRequests } from './lsp/datavalidationRequests';
 import { registerMerkle } from './lsp/merkle';
+import { registerMl } from './lsp/ml';
+import { registerMusic } from './lsp/music';
+import { registerOnnx } from './lsp/onnx';
+import { registerOnnxViewer } from './lsp/onnxViewer';
+import { registerSimulation } from './lsp/simulation';
+import { registerTracking } from './lsp/tracking';
 import { LiveTrees } from './merkle/liveTrees';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -40,7 +46,7 @@ connection.onRequest(serverInfoRequest, () => ({
   version: require('../package.json').version,
   pid: process.pid,
   node: process.version,
-  capabilities: ['merkle', 'dataValidation'],
+  capabilities: ['merkle', 'dataValidation', 'tracking', 'onnx', 'music', 'simulation', 'ml'],
 }));
 
 connection.onInitialized(() => {
@@ -61,6 +67,12 @@ connection.onDidChangeWatchedFiles(e => {
 const dataValidation = registerDataValidation(connection, () => workspaceFolders);
 registerDataValidationRequests(connection);
 registerMerkle(connection, live, () => (options?.cacheDir ? path.join(options.cacheDir, 'merkle-index') : undefined));
+registerOnnxViewer(connection);
+registerMusic(connection);
+registerOnnx(connection);
+registerSimulation(connection);
+registerMl(connection);
+registerTracking(connection, () => (options?.cacheDir ? path.join(options.cacheDir, 'artifact-downloads') : undefined));
 
 // A crash in one request must not take the server down silently: log it; the client restarts
 // the server if the process dies anyway.

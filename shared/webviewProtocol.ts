@@ -85,3 +85,100 @@ export type DriftReportFromWebview =
   | { type: 'exportJson' }
   /** Show the feature's column in its source (e.g. the CSV). */
   | { type: 'reveal'; feature: string };
+
+// ---- ONNX viewer webview (custom editor for *.onnx) -----------------------------------------
+
+export type OnnxGraphPayload = import('./protocol').OnnxGraphResult;
+export type OnnxRunPayload = import('../server/onnx/run').RunResult;
+
+export type OnnxViewerToWebview =
+  /** Work in progress (reading, laying out); the page shows it over the current graph. */
+  | { type: 'busy'; message: string }
+  /** A graph to draw; `keepView` keeps zoom and selection (a reload of the same graph). */
+  | { type: 'graph'; fileName: string; data: OnnxGraphPayload; keepView?: boolean }
+  /** The model (or the graph asked for) could not be shown: the message names the file and the reason. */
+  | { type: 'error'; message: string }
+  /** Whether "Run Model…" can run the model (the inference service is present). */
+  | { type: 'runAvailable'; available: boolean }
+  | { type: 'runStarted'; message: string }
+  | { type: 'runResult'; run: OnnxRunPayload }
+  | { type: 'runError'; message: string }
+  /** The host saved an export (or the user cancelled: path undefined). */
+  | { type: 'exported'; path?: string };
+
+export type OnnxViewerFromWebview =
+  | { type: 'ready' }
+  /** Show another graph of the model (a subgraph, a function body, or back to "main"). */
+  | { type: 'openGraph'; graphId: string }
+  /** Save the drawing: SVG text or a PNG as base64; the host asks where. */
+  | { type: 'export'; format: 'svg' | 'png'; data: string }
+  | { type: 'runModel' }
+  | { type: 'reload' };
+// ---- end ONNX viewer webview ----------------------------------------------------------------
+
+// ---- Runs webview (tracking: one run's metric charts, or runs compared) ----------------------
+
+export interface RunsView {
+  /** Runs, params side by side and metric series per run (one run: a single column). */
+  comparison: import('./protocol').TrackingComparison;
+  /** The tracking store, as shown to the user (folder or server URL). */
+  store: string;
+  /** A metric to scroll to and highlight. */
+  focus?: string;
+}
+
+export type RunsToWebview =
+  | { type: 'show'; view: RunsView }
+  | { type: 'busy'; message: string }
+  | { type: 'error'; message: string };
+
+export type RunsFromWebview =
+  | { type: 'ready' }
+  | { type: 'refresh' }
+  /** Put text (a run id) on the clipboard. */
+  | { type: 'copy'; text: string };
+// ---- end Runs webview -----------------------------------------------------------------------
+
+// ---- Piano roll webview (custom editor for .mid / .midi) ----------------------------------
+
+export type PianoRollToWebview =
+  /** The file's notes, tempo map and tracks; sent again when the file changes on disk. */
+  | { type: 'show'; data: import('./protocol').MusicPianoRollData }
+  | { type: 'busy'; message: string }
+  /** The file cannot be shown: the reason, in the panel instead of an empty roll. */
+  | { type: 'error'; file: string; message: string };
+
+export type PianoRollFromWebview =
+  | { type: 'ready' }
+  | { type: 'reload' }
+  /** Playback could not start (no audio output…): the host tells the user. */
+  | { type: 'audioError'; message: string };
+// ---- end Piano roll webview -----------------------------------------------------------------
+
+// ---- Simulation webview (leader election space-time diagram, replica sync trees) -------------
+
+export interface ElectionView {
+  kind: 'election';
+  title: string;
+  result: import('../server/simulation/election/types').ElectionResult;
+}
+
+export interface SyncView {
+  kind: 'sync';
+  title: string;
+  result: import('../server/simulation/sync/antiEntropy').SyncResult;
+  scaling?: import('../server/simulation/sync/antiEntropy').ScalingRow[];
+}
+
+export type SimulationView = ElectionView | SyncView;
+
+export type SimulationToWebview =
+  | { type: 'show'; view: SimulationView }
+  | { type: 'busy'; message: string }
+  | { type: 'error'; message: string };
+
+export type SimulationFromWebview =
+  | { type: 'ready' }
+  /** Run the same scenario again with another seed. */
+  | { type: 'rerun'; seed: number };
+// ---- end simulation -------------------------------------------------------------------------

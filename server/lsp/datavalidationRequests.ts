@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import {
   dataValidationInferSchemaRequest, dataValidationSchemaInfoRequest, dataValidationStatisticsRequest, dataValidationValidateRequest,
-  type DataValidationComparison, type DataValidationValidateResult,
+  type DataValidationComparison, type DataValidationValidateParams, type DataValidationValidateResult,
 } from '../../shared/protocol';
 import { UserError } from '../common/errors';
 import type { Anomalies, DriftSkewInfo, Measurement } from '../datavalidation/anomalies';
@@ -23,6 +23,9 @@ import { loadSchema, printSchemaText } from '../datavalidation/schemaText';
 import type { DatasetFeatureStatisticsList, FeatureNameStatistics } from '../datavalidation/statisticsProto';
 import { StatsPool } from '../datavalidation/statsPool';
 import { validateStatistics } from '../datavalidation/validate';
+import { openTracker, resolveTrackingUri } from '../tracking/tracker';
+import { logJsonArtifact, runTracked, trackingKey, type TrackedJobOptions } from '../tracking/trackedJob';
+import type { Run } from '../tracking/types';
 import { runJob, toResponseError, type Job } from './progress';
 
 const SCHEMA_FILE_NAME = 'schema.pbtxt';
@@ -126,6 +129,79 @@ function defaultComparisons(current: DatasetFeatureStatisticsList, control: Data
   return out;
 }
 
+/** Validates a CSV against a schema, with drift (previous) and skew (serving) comparisons. */
+async function validate(params: DataValidationValidateParams, job: Job): Promise<DataValidationValidateResult> {
+  // The schema first: a bad one fails before any file is read.
+  const schema = loadSchemaFile(params.schema);
+  const env = params.environment || undefined;
+  if (env !== undefined && !schema.default_environment.includes(env)) {
+    throw new UserError(`environment ${env} is not one of the schema's default_environment (${schema.default_environment.join(', ') || 'none'})`, params.schema);
+  }
+  const others = [params.previous, params.serving].filter((f): f is string => Boolean(f));
+  const width = 100 / (1 + others.length);
+  const current = await statisticsOf(params.file, job, path.basename(params.file ?? ''), [0, width]);
+  const problems = [{ file: params.file, problems: current.problems }];
+  let previous: StatisticsResult | undefined;
+  let serving: StatisticsResult | undefined;
+  let at = width;
+  if (params.previous) {
+    previous = await statisticsOf(params.previous, job, `previous ${path.basename(params.previous)}`, [at, width]);
+    problems.push({ file: params.previous, problems: previous.problems });
+    at += width;
+  }
+  if (params.serving) {
+    serving = await statisticsOf(params.serving, job, `serving ${path.basename(params.serving)}`, [at, width]);
+    problems.push({ file: params.serving, problems: serving.problems });
+  }
+  job.report('validating', 100);
+  let anomalies: Anomalies;
+  try {
+    anomalies = validateStatistics(current.statistics, schema, { environment: env, previous: previous?.statistics, serving: serving?.statistics });
+  } catch (err) {
+    // Schema-level problems (an environment, a bad domain reference) concern the schema file.
+    if (err instanceof UserError && !err.file) throw new UserError(err.message, params.schema);
+    throw err;
+  }
+  const counts = countComparators(schema);
+  const comparisons = {
+    drift: previous ? (counts.drift ? configuredComparisons(anomalies.driftSkewInfo, 'driftMeasurements') : defaultComparisons(current.statistics, previous.statistics)) : {},
+    skew: serving ? (counts.skew ? configuredComparisons(anomalies.driftSkewInfo, 'skewMeasurements') : defaultComparisons(current.statistics, serving.statistics)) : {},
+  };
+  return {
+    anomalies: jsonSafe(anomalies),
+    statistics: current.statistics,
+    previousStatistics: previous?.statistics,
+    servingStatistics: serving?.statistics,
+    comparisons,
+    environments: [...schema.default_environment],
+    problems,
+  };
+}
+
+function validationRunOptions(p: DataValidationValidateParams): TrackedJobOptions {
+  const params: Record<string, string> = { file: p.file, schema: p.schema };
+  if (p.environment) params.environment = p.environment;
+  if (p.previous) params.previous = p.previous;
+  if (p.serving) params.serving = p.serving;
+  return { experiment: 'data-validation', runName: `validate ${path.basename(p.file ?? '')}`, params, tags: { 'mlw.job': 'validation' } };
+}
+
+/** Records a validation in its run: counts and distances as metrics, anomalies and statistics as artifacts. */
+async function logValidation(run: Run, r: DataValidationValidateResult): Promise<DataValidationValidateResult> {
+  const now = Date.now();
+  const metric = (key: string, value: number) => ({ key, value, step: 0, timestamp: now });
+  const anomalyCount = Object.keys(r.anomalies.anomalyInfo ?? {}).length;
+  await run.logMetrics([
+    metric('num_examples', Number(r.statistics.datasets[0]?.numExamples ?? 0)),
+    metric('anomalies', anomalyCount),
+    ...(['drift', 'skew'] as const).flatMap(kind => Object.entries(r.comparisons[kind]).map(([feature, c]) => metric(`${kind}.${trackingKey(feature)}`, c.value))),
+  ]);
+  await run.setTags({ 'mlw.anomalies': String(anomalyCount) });
+  await logJsonArtifact(run, 'anomalies.json', r.anomalies);
+  await logJsonArtifact(run, 'statistics.json', r.statistics);
+  return r;
+}
+
 /** Adapts the data validation capability's batch operations to LSP requests. */
 export function registerDataValidationRequests(connection: Connection): void {
   connection.onRequest(dataValidationStatisticsRequest, (params, token) =>
@@ -144,53 +220,13 @@ export function registerDataValidationRequests(connection: Connection): void {
     }));
 
   connection.onRequest(dataValidationValidateRequest, (params, token) =>
-    runJob(connection, 'Validating', params, token, async (job): Promise<DataValidationValidateResult> => {
-      // The schema first: a bad one fails before any file is read.
-      const schema = loadSchemaFile(params.schema);
-      const env = params.environment || undefined;
-      if (env !== undefined && !schema.default_environment.includes(env)) {
-        throw new UserError(`environment ${env} is not one of the schema's default_environment (${schema.default_environment.join(', ') || 'none'})`, params.schema);
-      }
-      const others = [params.previous, params.serving].filter((f): f is string => Boolean(f));
-      const width = 100 / (1 + others.length);
-      const current = await statisticsOf(params.file, job, path.basename(params.file ?? ''), [0, width]);
-      const problems = [{ file: params.file, problems: current.problems }];
-      let previous: StatisticsResult | undefined;
-      let serving: StatisticsResult | undefined;
-      let at = width;
-      if (params.previous) {
-        previous = await statisticsOf(params.previous, job, `previous ${path.basename(params.previous)}`, [at, width]);
-        problems.push({ file: params.previous, problems: previous.problems });
-        at += width;
-      }
-      if (params.serving) {
-        serving = await statisticsOf(params.serving, job, `serving ${path.basename(params.serving)}`, [at, width]);
-        problems.push({ file: params.serving, problems: serving.problems });
-      }
-      job.report('validating', 100);
-      let anomalies: Anomalies;
-      try {
-        anomalies = validateStatistics(current.statistics, schema, { environment: env, previous: previous?.statistics, serving: serving?.statistics });
-      } catch (err) {
-        // Schema-level problems (an environment, a bad domain reference) concern the schema file.
-        if (err instanceof UserError && !err.file) throw new UserError(err.message, params.schema);
-        throw err;
-      }
-      const counts = countComparators(schema);
-      const comparisons = {
-        drift: previous ? (counts.drift ? configuredComparisons(anomalies.driftSkewInfo, 'driftMeasurements') : defaultComparisons(current.statistics, previous.statistics)) : {},
-        skew: serving ? (counts.skew ? configuredComparisons(anomalies.driftSkewInfo, 'skewMeasurements') : defaultComparisons(current.statistics, serving.statistics)) : {},
-      };
-      return {
-        anomalies: jsonSafe(anomalies),
-        statistics: current.statistics,
-        previousStatistics: previous?.statistics,
-        servingStatistics: serving?.statistics,
-        comparisons,
-        environments: [...schema.default_environment],
-        problems,
-      };
+    runJob(connection, 'Validating', params, token, async job => {
+      if (!params.tracking) return validate(params, job);
+      const tracker = openTracker(resolveTrackingUri(params.tracking.trackingUri, params.tracking.baseFolder ?? path.dirname(params.file ?? '')));
+      return runTracked(tracker, validationRunOptions(params), async run => ({ ...await logValidation(run, await validate(params, job)), runId: run.runId }));
     }));
+
+
 
   connection.onRequest(dataValidationSchemaInfoRequest, params => {
     try {

@@ -228,3 +228,35 @@ test('cancelling a long validation stops it and the server stays responsive', as
   const info = await conn.sendRequest(serverInfoRequest);
   assert.equal(info.pid, server.child.pid);
 });
+
+test('validate with tracking: the validation is a run in the mlruns folder (params, metrics, tags, artifacts)', async () => {
+  const r = await conn.sendRequest(dataValidationValidateRequest, { file: current, schema, previous, tracking: { trackingUri: 'mlruns', baseFolder: tmp } });
+  assert.ok(r.runId);
+  // Read MLflow's file layout directly: mlruns/<experiment id>/<run id>/...
+  const root = path.join(tmp, 'mlruns');
+  const experiment = fs.readdirSync(root).find(d => fs.existsSync(path.join(root, d, r.runId!)));
+  assert.ok(experiment, 'the run folder exists');
+  assert.match(fs.readFileSync(path.join(root, experiment, 'meta.yaml'), 'utf8'), /^name: data-validation$/m);
+  const run = path.join(root, experiment, r.runId!);
+  const read = (rel: string) => fs.readFileSync(path.join(run, rel), 'utf8');
+  assert.match(read('meta.yaml'), /^status: 3$/m, 'FINISHED');
+  assert.equal(read('params/file'), current);
+  assert.equal(read('params/previous'), previous);
+  assert.equal(read('tags/mlw.job'), 'validation');
+  // Two anomalous features (color, label), 4 examples, color's drift L∞ 0.5: "<ms> <value> <step>".
+  assert.match(read('metrics/anomalies'), /^\d+ 2\.0 0\n$/);
+  assert.match(read('metrics/num_examples'), /^\d+ 4\.0 0\n$/);
+  assert.match(read('metrics/drift.color'), /^\d+ 0\.5 0\n$/);
+  assert.deepEqual(Object.keys(JSON.parse(read('artifacts/anomalies.json')).anomalyInfo).sort(), ['color', 'label']);
+  assert.equal(JSON.parse(read('artifacts/statistics.json')).datasets[0].numExamples, '4');
+});
+
+test('validate with tracking: a failing validation is a FAILED run', async () => {
+  const missing = path.join(tmp, 'data', 'nope.csv');
+  await assert.rejects(conn.sendRequest(dataValidationValidateRequest, { file: missing, schema, tracking: { trackingUri: 'mlruns-failed', baseFolder: tmp } }));
+  const root = path.join(tmp, 'mlruns-failed');
+  const metas = fs.readdirSync(root).filter(d => /^\d+$/.test(d)).flatMap(e => fs.readdirSync(path.join(root, e))
+    .filter(r => fs.existsSync(path.join(root, e, r, 'meta.yaml'))).map(r => fs.readFileSync(path.join(root, e, r, 'meta.yaml'), 'utf8')));
+  assert.equal(metas.length, 1);
+  assert.match(metas[0], /^status: 4$/m, 'FAILED');
+});

@@ -1,0 +1,43 @@
+// Reads a model file into the viewer's ModelView: decode (load.ts), read externally stored weights
+// for their summaries (up to a budget, so a 10 GB model opens without reading 10 GB), build.
+import { throwIfAborted } from '../common/errors';
+import { buildModelView, type ModelView } from './graphView';
+import { externalTensors, loadOnnxModel, readExternalData } from './load';
+
+export interface LoadViewOptions {
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+  /** Read at most this many bytes of external data for summaries (default 1 GiB). */
+  externalBudgetBytes?: number;
+}
+
+export interface LoadedModelView {
+  view: ModelView;
+  loadMs: number;
+  buildMs: number;
+}
+
+export async function loadModelView(file: string, options: LoadViewOptions = {}): Promise<LoadedModelView> {
+  const started = performance.now();
+  options.onProgress?.('reading the model');
+  const { model, sizeBytes } = await loadOnnxModel(file);
+  throwIfAborted(options.signal);
+
+  const externalData = new Map<string, Uint8Array>();
+  let budget = options.externalBudgetBytes ?? 2 ** 30;
+  const external = externalTensors(model);
+  for (const [k, tensor] of external.entries()) {
+    throwIfAborted(options.signal);
+    const length = Number((tensor.externalData ?? []).find(e => e.key === 'length')?.value ?? NaN);
+    if (!(length <= budget)) break;
+    options.onProgress?.(`reading external weights (${k + 1} of ${external.length})`);
+    const bytes = await readExternalData(tensor, file);
+    budget -= bytes.length;
+    externalData.set(tensor.name ?? '', bytes);
+  }
+  const loadMs = performance.now() - started;
+
+  options.onProgress?.('building the graph');
+  const view = buildModelView(model, sizeBytes, { externalData });
+  return { view, loadMs: Math.round(loadMs), buildMs: Math.round(performance.now() - started - loadMs) };
+}
