@@ -179,6 +179,9 @@ export async function trainModel(spec: ModelSpec, data: Dataset, options: Runtim
       const order = epochOrder(trainCount, seed, epoch, options.shuffle);
       const sums = new Array<number>(names.length).fill(0);
       for (let b = 0; b < batches; b++) {
+        // trainOnBatch only awaits microtasks: let the event loop run, or a worker would never
+        // see its cancel message.
+        await new Promise(resolve => setImmediate(resolve));
         if (hooks.signal?.aborted) throw new CancelledError();
         const idx = order.subarray(b * options.batchSize, Math.min(trainCount, (b + 1) * options.batchSize));
         const indices = tf.tensor1d(idx, 'int32');

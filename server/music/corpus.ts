@@ -4,7 +4,7 @@
 // others still load; only a corpus of which no file loads is an error.
 import * as path from 'node:path';
 import { UserError, describeError, throwIfAborted } from '../common/errors';
-import { detectKey, keyName, parseKey, transposePitches, transpositionTo, type KeyEstimate } from './key';
+import { detectKey, keyName, parseKey, rankKeys, pitchClassWeights, transposePitches, transpositionTo, type KeyEstimate } from './key';
 import { readMidiFile } from './midiFile';
 import { defaultMaxSteps, notesToTokens, parseGrid, quantize, type Grid, type GridNote } from './tokens';
 import { chooseTrack, trackNotes, type TrackChoice, type TrackInfo } from './tracks';
@@ -95,6 +95,14 @@ export function loadCorpus(files: readonly string[], options: CorpusOptions = {}
   });
   options.onProgress?.(files.length, files.length, '');
   return out;
+}
+
+/** The key of the whole corpus (as loaded, so after any transposition): all its notes' pitch classes together. */
+export function corpusKey(corpus: Corpus): KeyEstimate {
+  const weights = new Array<number>(12).fill(0);
+  for (const f of corpus.files) pitchClassWeights(f.notes).forEach((w, pc) => { weights[pc] += w; });
+  if (weights.every(w => w === 0)) throw new UserError('no notes to find a key in');
+  return rankKeys(weights)[0];
 }
 
 export interface EncodedCorpus {

@@ -1,6 +1,5 @@
 // `mlw midi inspect`: what a MIDI file holds, chunk by chunk, in the documented JSON shape.
 import type { MidiData, MidiEvent } from 'midi-file';
-import type { MidiWarning } from './midiCheck';
 import type { LoadedMidi } from './midiFile';
 import { instrumentName } from './instruments';
 import { tempoSegments, ticksToSeconds } from './tempoMap';
@@ -87,9 +86,4 @@ export function inspectMidi(loaded: LoadedMidi): InspectResult {
     tempos,
     tracks: raw.tracks.map(inspectTrack),
   };
-}
-
-/** "track 2 at tick 0: …" lines for stderr or a problems list. */
-export function describeWarnings(warnings: MidiWarning[]): string[] {
-  return warnings.map(w => w.message);
 }

@@ -17,7 +17,7 @@ export interface LoadedMidi {
   file: string;
   format: number;
   ticksPerBeat: number;
-  /** midi-file's events of each MTrk chunk, with running absolute ticks. */
+  /** midi-file's events of each MTrk chunk (delta times). */
   raw: MidiData;
   /** @tonejs/midi's reading, with invalid tempo / time / key signature events removed. */
   midi: Midi;

@@ -35,15 +35,19 @@ function shortName(name: string): string {
   return truncate(last, BOX.maxLabelChars);
 }
 
+function dimsText(dims: number[]): string {
+  return dims.length ? `⟨${dims.join('×')}⟩` : '⟨scalar⟩';
+}
+
 /** A node's box: its operator, then its weights (initializer inputs) and subgraphs. */
 export function nodeBox(node: NodeView, graph: Pick<GraphView, 'initializers'>): BoxContent {
   const rows: BoxRow[] = [];
   for (const input of node.inputs) {
     const t = input ? graph.initializers[input] : undefined;
-    if (t) rows.push({ label: shortName(input), value: `⟨${t.dims.join('×')}⟩` });
+    if (t) rows.push({ label: shortName(input), value: dimsText(t.dims) });
   }
   for (const a of node.attributes) {
-    if (a.tensor && node.opType === 'Constant') rows.push({ label: a.name, value: `⟨${a.tensor.dims.join('×')}⟩` });
+    if (a.tensor && node.opType === 'Constant') rows.push({ label: a.name, value: dimsText(a.tensor.dims) });
   }
   for (const s of node.subgraphs) rows.push({ label: shortName(s.label), value: '▸' });
   const shown = rows.length > BOX.maxRows ? [...rows.slice(0, BOX.maxRows - 1), { label: `+${rows.length - BOX.maxRows + 1} more` }] : rows;

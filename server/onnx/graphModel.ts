@@ -1,8 +1,9 @@
 // Reads a model file into the viewer's ModelView: decode (load.ts), read externally stored weights
 // for their summaries (up to a budget, so a 10 GB model opens without reading 10 GB), build.
+import * as fs from 'node:fs';
 import { throwIfAborted } from '../common/errors';
 import { buildModelView, type ModelView } from './graphView';
-import { externalTensors, loadOnnxModel, readExternalData } from './load';
+import { externalDataRef, externalTensors, loadOnnxModel, readExternalData } from './load';
 
 export interface LoadViewOptions {
   signal?: AbortSignal;
@@ -28,8 +29,10 @@ export async function loadModelView(file: string, options: LoadViewOptions = {})
   const external = externalTensors(model);
   for (const [k, tensor] of external.entries()) {
     throwIfAborted(options.signal);
-    const length = Number((tensor.externalData ?? []).find(e => e.key === 'length')?.value ?? NaN);
-    if (!(length <= budget)) break;
+    // Without a length entry the data runs to the end of the file: count the file's size.
+    const ref = externalDataRef(tensor, file);
+    const length = ref.length ?? (await fs.promises.stat(ref.file)).size - ref.offset;
+    if (length > budget) continue;
     options.onProgress?.(`reading external weights (${k + 1} of ${external.length})`);
     const bytes = await readExternalData(tensor, file);
     budget -= bytes.length;

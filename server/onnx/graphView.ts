@@ -151,7 +151,7 @@ export function buildModelView(model: onnx.IModelProto, sizeBytes: number, optio
       producerName: model.producerName ?? '',
       producerVersion: model.producerVersion ?? '',
       domain: model.domain ?? '',
-      modelVersion: model.modelVersion ? longToString(model.modelVersion) : '',
+      modelVersion: longToNumber(model.modelVersion) !== 0 ? longToString(model.modelVersion) : '',
       docString: model.docString ?? '',
       graphName: main.name ?? '',
       opsets: (model.opsetImport ?? []).map(o => ({ domain: o.domain || 'ai.onnx', version: longToNumber(o.version) })),

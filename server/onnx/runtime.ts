@@ -36,10 +36,23 @@ export interface SessionOptions {
   threads?: number;
 }
 
+/**
+ * Session options: all graph optimisations, one operator at a time, errors reported by us (not
+ * logged by ONNX Runtime), and worker threads that sleep instead of spinning between runs: a
+ * spinning pool burns the cores an editor shares with everything else, and on a busy 2-core
+ * machine made the seed LSTM's batch-1 steps 2–3× slower (bench/README.md).
+ */
 export function sessionOptions(options: SessionOptions): Ort.InferenceSession.SessionOptions {
   const threads = options.threads ?? 0;
   if (!Number.isInteger(threads) || threads < 0) throw new UserError(`threads must be a whole number ≥ 0, not ${threads}`);
-  return { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', logSeverityLevel: 4 };
+  return {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 4,
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+  };
 }
 
 /**

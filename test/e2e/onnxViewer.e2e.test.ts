@@ -146,6 +146,18 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
       assert.match(svg, />Softmax</);
       // Colours are written in, not left as VS Code variables that exist only in the webview.
       assert.doesNotMatch(svg, /var\(--vscode/);
+
+      // PNG: the same drawing at twice its size (small graphs are rendered at 2× for sharpness).
+      const png = path.join(workspace, `mlp-${name}.png`);
+      await frame.click('#export-png');
+      await vsc.waitForQuickInput(undefined, 10_000);
+      await vsc.page.fill('.quick-input-widget .quick-input-box input', png);
+      await vsc.page.keyboard.press('Enter');
+      const bytes = await waitFor(`${png} to be written`, () => (fs.existsSync(png) ? fs.readFileSync(png) : undefined), { timeout: 15_000 });
+      assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+      const svgWidth = Number(/<svg[^>]* width="(\d+)"/.exec(svg)![1]);
+      const svgHeight = Number(/<svg[^>]* height="(\d+)"/.exec(svg)![1]);
+      assert.deepEqual([bytes.readUInt32BE(16), bytes.readUInt32BE(20)], [svgWidth * 2, svgHeight * 2], 'PNG size (IHDR)');
       await vsc.parkMouse();
     }));
 

@@ -2,15 +2,17 @@
 // from its .vsix: clicking a .mid file in the explorer opens the piano roll, which draws as many
 // notes as the file holds (written byte by byte by the test) with one row per track; pressing
 // play moves the playhead, Space pauses it, a click on the ruler plays from there; hovering a
-// note names it; mute marks a track silent; a truncated file shows its error. Runs in a dark
-// and a light theme; screenshots of each step go to test-artifacts/e2e/.
+// note names it; mute marks a track silent; the command offers the workspace's MIDI files; a
+// 20,000-note file draws only what is in view; a truncated file shows its error, and an invalid
+// key signature a warning above the roll. Runs in a dark and a light theme; screenshots of each
+// step go to test-artifacts/e2e/.
 import { describe, it, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { conductorTrack, notesTrack, smf, type TestNote } from '../unit/music.midiBytes';
+import { conductorTrack, meta, notesTrack, smf, type TestNote } from '../unit/music.midiBytes';
 import { scenarioSteps, VSCodeWeb, waitFor } from './vscodeWeb';
 
 const PPQ = 480;
@@ -33,6 +35,11 @@ function makeWorkspace(): string {
   fs.writeFileSync(path.join(ws, 'phrase.mid'), bytes);
   // The same file cut in the middle of its second track.
   fs.writeFileSync(path.join(ws, 'broken.mid'), bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+  // A key signature with mode 255: read, with a warning.
+  fs.writeFileSync(path.join(ws, 'odd-key.mid'), smf(1, PPQ, [
+    conductorTrack(120, [{ tick: 0, bytes: meta.keySignature(-4, 255) }]),
+    notesTrack(MELODY, { name: 'Melody', channel: 0, program: 30 }),
+  ]));
   // 20,000 notes: four tracks of sixteenth-note arpeggios over 313 bars.
   const dense = [0, 1, 2, 3].map(track => notesTrack(Array.from({ length: LARGE / 4 }, (_, i) => ({
     pitch: 36 + track * 12 + [0, 4, 7, 12, 16, 12, 7, 4][i % 8] + (Math.floor(i / 64) % 5), tick: i * (PPQ / 4), duration: PPQ / 4, velocity: 40 + (i % 80),
@@ -162,6 +169,17 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
       await frame.click('.track:nth-child(2) .mute');
     }));
 
+    it('"Open in Piano Roll" offers the workspace\'s MIDI files', t => step(t, 'command', async () => {
+      await closeEditors();
+      await vsc.runCommand('ML Workbench: Open in Piano Roll');
+      await vsc.waitForQuickInput('Open in Piano Roll');
+      const labels = (await vsc.quickRows()).map(r => r.label).sort();
+      assert.deepEqual(labels, ['broken.mid', 'dense.mid', 'odd-key.mid', 'phrase.mid']);
+      await vsc.pickQuickItem('phrase.mid');
+      const frame = await roll(`#roll-notes[data-note-count="${NOTE_COUNT}"]`);
+      assert.equal(await frame.getAttribute('#app', 'data-state'), 'ready');
+    }));
+
     it('opens a 20,000-note file, drawing only what is in view; Fit shows all of it', t => step(t, 'large', async () => {
       await closeEditors();
       await openFromExplorer('dense.mid');
@@ -171,6 +189,13 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
       const firstDraw = await frame.getAttribute('#roll-notes', 'data-draw-ms');
       await vsc.parkMouse();
       await vsc.screenshot('large');
+      // Ctrl+wheel over the roll zooms in on time.
+      const before = Number(await frame.getAttribute('#roll-notes', 'data-px-per-quarter'));
+      await frame.hover('.roll-viewport', { position: { x: 200, y: 200 } });
+      await vsc.page.keyboard.down('Control');
+      await vsc.page.mouse.wheel(0, -300);
+      await vsc.page.keyboard.up('Control');
+      await waitFor('a larger zoom', async () => Number(await frame.getAttribute('#roll-notes', 'data-px-per-quarter')) > before * 1.5, { timeout: 5_000 });
       await frame.click('button:has-text("Fit")');
       await waitFor('every note drawn', async () => (await frame.getAttribute('#roll-notes', 'data-visible-notes')) === String(LARGE), { timeout: 5_000 }).catch(() => undefined);
       const fitted = Number(await frame.getAttribute('#roll-notes', 'data-visible-notes'));
@@ -191,6 +216,18 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
       assert.equal(await frame.getAttribute('#app', 'data-state'), 'error');
       await vsc.parkMouse();
       await vsc.screenshot('corrupt');
+    }));
+
+    it('shows a file with an invalid key signature, with the warning above the roll', t => step(t, 'warning', async () => {
+      await closeEditors();
+      await openFromExplorer('odd-key.mid');
+      const frame = await roll(`#roll-notes[data-note-count="${MELODY.length}"]`);
+      assert.equal(await frame.isVisible('#warnings'), true);
+      assert.match((await frame.textContent('#warnings summary')) ?? '', /1 warning while reading the file/);
+      await frame.click('#warnings summary');
+      assert.match((await frame.textContent('#warnings li')) ?? '', /^track 1 at tick 0: invalid key signature: mode 255 \(0 major or 1 minor allowed\); ignored$/);
+      await vsc.parkMouse();
+      await vsc.screenshot('warning');
     }));
   });
 }

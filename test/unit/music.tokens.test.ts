@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadCorpusFile, encodeCorpus } from '../../server/music/corpus';
+import { corpusKey, encodeCorpus, loadCorpusFile } from '../../server/music/corpus';
 import { windows } from '../../server/music/dataset';
 import { parsePitch, pitchName } from '../../server/music/pitch';
 import { notesToTokens, parseGrid, parseToken, quantize, tokensToNotes, type GridNote } from '../../server/music/tokens';
@@ -211,4 +211,5 @@ test('a corpus of files: one vocabulary, one id sequence per file, the seed\'s w
   assert.deepEqual(inC.corpus.files.map(f => [f.key.name, f.transposedBy]), [['C major', 0], ['F major', -5]]);
   assert.deepEqual(inC.corpus.files[1].tokens, inC.corpus.files[0].tokens);
   assert.equal(inC.vocabulary.size, 7);
+  assert.equal(corpusKey(inC.corpus).name, 'C major');
 });

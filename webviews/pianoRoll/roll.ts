@@ -41,6 +41,8 @@ const MAX_PX_PER_QUARTER = 400;
 const MIN_ROW = 4;
 const MAX_ROW = 28;
 const BLACK = new Set([1, 3, 6, 8, 10]);
+/** Opacity levels of notes by velocity (1 … 127 in steps of 16). */
+const VELOCITY_LEVELS = 8;
 
 const isBlack = (pitch: number) => BLACK.has(pitch % 12);
 
@@ -419,42 +421,48 @@ export class PianoRoll {
       ctx.fillRect(Math.max(0, endX), 0, this.width - Math.max(0, endX), this.height);
     }
 
-    // Faint tracks first, so audible notes lie on top.
+    // Faint tracks first, so audible notes lie on top. Notes are batched into one path per
+    // velocity level (eight levels of opacity), and when zoomed out a note that would cover only
+    // pixels its row already painted is counted but not drawn again.
     const order = [...this.tracks].sort((a, b) => Number(this.dimmed.has(b.index)) - Number(this.dimmed.has(a.index)));
     let drawn = 0;
     const pxPerTick = this.pxPerTick;
     const scrollLeft = this.viewport.scrollLeft;
-    const border = this.rowHeight >= 7;
+    const rowHeight = this.rowHeight;
+    const outline = rowHeight >= 7;
+    const paintedTo = new Float64Array(128);
     for (const t of order) {
       const faint = this.dimmed.has(t.index);
-      ctx.fillStyle = c.tracks[t.colour];
+      const levels = Array.from({ length: VELOCITY_LEVELS }, () => new Path2D());
+      const borders = new Path2D();
+      paintedTo.fill(-Infinity);
       const from = lowerBound(t.ticks, t0 - t.maxDuration);
       for (let i = from; i < t.ticks.length && t.ticks[i] <= t1; i++) {
         const pitch = t.pitch[i];
         if (pitch < lowPitch || pitch > highPitch) continue;
-        const end = t.ticks[i] + t.durationTicks[i];
-        if (end < t0) continue;
-        const x = t.ticks[i] * pxPerTick - scrollLeft;
-        const w = Math.max(2, t.durationTicks[i] * pxPerTick - (border ? 1 : 0));
-        const y = this.y(pitch);
-        ctx.globalAlpha = faint ? 0.14 : 0.35 + 0.65 * (t.velocity[i] / 127);
-        ctx.fillRect(x, y + 1, w, this.rowHeight - 1);
+        if (t.ticks[i] + t.durationTicks[i] < t0) continue;
         drawn++;
-      }
-      if (border && !faint) {
+        const x = t.ticks[i] * pxPerTick - scrollLeft;
+        const width = t.durationTicks[i] * pxPerTick;
+        if (width < 3) {
+          if (x < paintedTo[pitch]) continue;
+          paintedTo[pitch] = x + 2;
+        }
+        const y = this.y(pitch);
+        levels[faint ? 0 : Math.min(VELOCITY_LEVELS - 1, t.velocity[i] >> 4)].rect(x, y + 1, Math.max(2, width - (outline ? 1 : 0)), rowHeight - 1);
         // A thin outline keeps adjacent notes of one pitch apart.
+        if (outline && !faint && width >= 4) borders.rect(Math.round(x) + 0.5, Math.round(y) + 1.5, Math.round(width) - 2, rowHeight - 2);
+      }
+      ctx.fillStyle = c.tracks[t.colour];
+      levels.forEach((path, level) => {
+        ctx.globalAlpha = faint ? 0.14 : 0.35 + (0.65 * (level + 1)) / VELOCITY_LEVELS;
+        ctx.fill(path);
+      });
+      if (outline && !faint) {
         ctx.globalAlpha = 0.55;
         ctx.strokeStyle = c.noteBorder;
         ctx.lineWidth = 1;
-        ctx.beginPath();
-        for (let i = from; i < t.ticks.length && t.ticks[i] <= t1; i++) {
-          const pitch = t.pitch[i];
-          if (pitch < lowPitch || pitch > highPitch || t.ticks[i] + t.durationTicks[i] < t0) continue;
-          const x = Math.round(t.ticks[i] * pxPerTick - scrollLeft) + 0.5;
-          const w = Math.max(1, Math.round(t.durationTicks[i] * pxPerTick) - 2);
-          ctx.rect(x, Math.round(this.y(pitch)) + 1.5, w, this.rowHeight - 2);
-        }
-        ctx.stroke();
+        ctx.stroke(borders);
       }
     }
     ctx.globalAlpha = 1;

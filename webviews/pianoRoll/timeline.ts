@@ -2,6 +2,9 @@
 // map (the same tempo map the server uses: server/music/tempoMap.ts, pure code).
 import { secondsToTicks, tempoSegments, ticksToSeconds, type TempoSegment } from '../../server/music/tempoMap';
 
+/** Bars laid out at most (a pathological file — hours at one tick per quarter — stops there; barBeat() goes on). */
+const MAX_BARS = 200_000;
+
 export interface Bar {
   /** 1-based bar number. */
   number: number;
@@ -32,7 +35,7 @@ export class Timeline {
       const next = signatures[i + 1]?.ticks ?? Infinity;
       const beatTicks = (ppq * 4) / sig.denominator;
       // A signature takes effect at its tick: a bar it cuts short ends there.
-      for (let ticks = sig.ticks; ticks < next && (next !== Infinity || ticks <= endTicks || this.bars.length === 0); ticks += beatTicks * sig.numerator) {
+      for (let ticks = sig.ticks; ticks < next && (next !== Infinity || ticks <= endTicks || this.bars.length === 0) && this.bars.length < MAX_BARS; ticks += beatTicks * sig.numerator) {
         this.bars.push({ number: number++, ticks, beats: sig.numerator, beatTicks });
       }
     }
