@@ -94,7 +94,10 @@ export class Checkpoints {
     const dir = path.join(this.dir, folder);
     fs.rmSync(dir, { recursive: true, force: true }); // a half-written one from a crash
     await model.save(fileIO(dir));
-    const opt = await encode(await model.optimizer.getWeights());
+    const optimizerWeights = await model.optimizer.getWeights();
+    const opt = await encode(optimizerWeights);
+    // getWeights() makes a fresh scalar for the iteration count; the rest are the optimizer's own variables.
+    tf.dispose(optimizerWeights.map(w => w.tensor).filter(t => !(t instanceof tf.Variable)));
     writeFileAtomic(path.join(dir, 'optimizer.bin'), opt.data);
     let earlyStoppingWeights: WeightsFile | undefined;
     if (snapshot.earlyStoppingWeights) {
@@ -153,6 +156,7 @@ export class Checkpoints {
     }
     const opt = readWeightsFile(dir, state.optimizer, this.resumeFile);
     await model.optimizer.setWeights(state.optimizer.specs.map(s => ({ name: s.name, tensor: opt[s.name] })));
+    tf.dispose(Object.values(opt)); // the optimizer made its own variables of them
     let earlyStoppingWeights: tf.Tensor[] | undefined;
     if (state.earlyStoppingWeights) {
       const es = readWeightsFile(dir, state.earlyStoppingWeights, this.resumeFile);

@@ -124,7 +124,27 @@ export async function trainModel(spec: ModelSpec, data: Dataset, options: Runtim
   const resumeState = options.resume ? checkpoints.readState() : undefined;
   const seed = resumeState?.seed ?? options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const model = buildModel(spec, data.x.shape.slice(1), options.seed);
-  compileModel(model, options);
+  try {
+    compileModel(model, options);
+    return await fit(model, data, options, hooks, { checkpoints, resumeState, seed, trainCount, valCount });
+  } finally {
+    const optimizer = model.optimizer as tf.Optimizer | undefined;
+    model.dispose();
+    optimizer?.dispose(); // passed in, so not owned (nor disposed) by the model
+  }
+}
+
+interface FitPlan {
+  checkpoints: Checkpoints;
+  resumeState: ReturnType<Checkpoints['readState']>;
+  seed: number;
+  trainCount: number;
+  valCount: number;
+}
+
+/** The epoch loop on a built and compiled model (trainModel disposes the model). */
+async function fit(model: tf.LayersModel, data: Dataset, options: RuntimeOptions, hooks: TrainHooks, plan: FitPlan): Promise<TrainResult> {
+  const { checkpoints, resumeState, seed, trainCount, valCount } = plan;
   checkShapes(model, data, options.loss);
   // What a user of the model needs to feed it and read its output (model.json's userDefinedMetadata).
   const metadata = { features: data.features, target: data.target, classes: data.classes };
@@ -200,7 +220,9 @@ export async function trainModel(spec: ModelSpec, data: Dataset, options: Runtim
           lastReport = now;
           const perBatch = (now - t0) / 1000 / (b + 1);
           const perEpoch = epochSeconds.length ? epochSeconds.reduce((a, c) => a + c, 0) / epochSeconds.length : perBatch * batches;
-          report({ epoch: epoch + 1, batch: b + 1, batches, etaSeconds: perBatch * (batches - b - 1) + perEpoch * (epochs - epoch - 1) });
+          // The first batches include warm-up (kernel setup, allocation): no estimate from them alone.
+          const settled = epochSeconds.length > 0 || now - t0 >= 2000;
+          report({ epoch: epoch + 1, batch: b + 1, batches, etaSeconds: settled ? perBatch * (batches - b - 1) + perEpoch * (epochs - epoch - 1) : undefined });
         }
       }
       const logs: Record<string, number> = Object.fromEntries(names.map((k, i) => [k, sums[i] / trainCount]));
@@ -247,8 +269,5 @@ export async function trainModel(spec: ModelSpec, data: Dataset, options: Runtim
     };
   } finally {
     tf.dispose([xAll, yAll, ...(xVal ? [xVal, yVal!] : []), ...(esWeights ?? [])]);
-    const optimizer = model.optimizer;
-    model.dispose();
-    optimizer.dispose(); // passed in, so not owned (nor disposed) by the model
   }
 }

@@ -120,7 +120,7 @@ export async function runTraining(
       onEpochEnd: async (epoch, logs, { bestSaved }) => {
         const timestamp = Date.now();
         // MLflow's Keras autologging logs epoch e (0-based) as step e.
-        await run.logMetrics(Object.entries(logs).filter(([, v]) => Number.isFinite(v)).map(([key, value]) => ({ key, value, step: epoch - 1, timestamp })));
+        await run.logMetrics(Object.entries(logs).map(([key, value]) => ({ key, value, step: epoch - 1, timestamp })));
         const checkpoints = path.join(outputDir, CHECKPOINTS);
         const state = JSON.parse(fs.readFileSync(path.join(checkpoints, 'resume.json'), 'utf8')) as { folder: string };
         await run.logArtifact(path.join(checkpoints, state.folder), `${CHECKPOINTS}/${state.folder}`);
