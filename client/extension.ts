@@ -5,6 +5,7 @@ import { DataValidationCommands } from './dataValidationCommands';
 import { MerkleCommands } from './merkleCommands';
 import { MlCommands } from './mlCommands';
 import { MusicCommands } from './musicCommands';
+import { MusicModelCommands } from './musicModelCommands';
 import { OnnxCommands } from './onnxCommands';
 import { OnnxViewerProvider } from './onnxViewerProvider';
 import { RunsView } from './runsView';
@@ -27,6 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   new MerkleCommands(context, server).register();
   new DataValidationCommands(context, server).register();
   new MusicCommands(context, server).register();
+  new MusicModelCommands(context, server).register();
   context.subscriptions.push(OnnxViewerProvider.register(context, server));
   new OnnxCommands(context, server).register();
   new RunsView(context, server).register();

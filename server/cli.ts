@@ -6,6 +6,7 @@ import { mlCommands } from './cli/ml';
 import { dataValidationCommands } from './cli/datavalidation';
 import { simulationCommands } from './cli/simulation';
 import { musicCommands } from './cli/music';
+import { musicModelCommands } from './cli/musicModel';
 import { onnxCommands } from './cli/onnx';
 import { trackingCommands } from './cli/tracking';
 
@@ -13,6 +14,7 @@ const commands: Record<string, Command> = {
   ...merkleCommands,
   ...dataValidationCommands,
   ...musicCommands,
+  ...musicModelCommands,
   ...onnxCommands,
   ...trackingCommands,
   ...simulationCommands,

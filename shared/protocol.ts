@@ -340,6 +340,79 @@ export interface MusicPianoRollParams {
 export const musicPianoRollRequest = new ProtocolRequestType<MusicPianoRollParams, MusicPianoRollData, never, void, void>('mlw/music/pianoRoll');
 // ---- end music ------------------------------------------------------------------------------
 
+// ---- music model: training on MIDI, generating MIDI (server/music/train.ts, generate.ts) -------
+
+/** Where runs go: the `mlw.tracking.uri` setting as written, relative folders taken from `baseFolder` (as TrackingParams). */
+export interface MusicTrackingParams {
+  trackingUri?: string;
+  baseFolder?: string;
+}
+
+export interface MusicTracksParams {
+  /** MIDI files and folders (absolute paths). */
+  inputs: string[];
+}
+export interface MusicTracksResult {
+  files: {
+    file: string;
+    tracks: import('../server/music/tracks').TrackInfo[];
+    /** The index of the track training reads by default, absent when the file cannot be used. */
+    defaultTrack?: number;
+    /** Why the file cannot be read or has no usable track. */
+    error?: string;
+  }[];
+}
+/** The tracks of MIDI files (folders searched recursively), for picking the one to learn. */
+export const musicTracksRequest = new ProtocolRequestType<MusicTracksParams, MusicTracksResult, never, void, void>('mlw/music/tracks');
+
+export interface MusicTrainParams extends WorkDoneProgressParams, MusicTrackingParams {
+  /** MIDI files and folders (absolute paths); ignored when resuming. */
+  inputs: string[];
+  /** A track index or name; absent: each file's melodic track with the most notes. */
+  track?: string;
+  includeDrums?: boolean;
+  grid?: string;
+  transposeTo?: string;
+  epochs?: number;
+  window?: number;
+  units?: number;
+  denseUnits?: number;
+  input?: import('../server/music/model').InputEncoding;
+  embeddingDim?: number;
+  batchSize?: number;
+  learningRate?: number;
+  patience?: number;
+  seed?: number;
+  name?: string;
+  resumeRunId?: string;
+}
+export type MusicTrainResult = import('../server/music/train').MusicTrainResult;
+/** Trains as a tracked run in a worker thread; progress "epoch 3/50 · loss … · ETA …"; cancellable (the run keeps its checkpoint). */
+export const musicTrainRequest = new ProtocolRequestType<MusicTrainParams, MusicTrainResult, never, void, void>('mlw/music/train');
+
+export interface MusicGenerateParams extends WorkDoneProgressParams, MusicTrackingParams {
+  /** The training run of a music model. */
+  runId: string;
+  /** The .mid file to write (absolute path; replaced if it exists). */
+  output: string;
+  notes?: number;
+  /** Absent or 0: argmax. */
+  temperature?: number;
+  topK?: number;
+  seed?: number;
+  /** Start from this MIDI file's last window, or these tokens, instead of a random window of the corpus. */
+  startMidi?: string;
+  startTokens?: string[];
+  transposeTo?: string;
+  bpm?: number;
+  program?: number | string;
+  engine?: 'auto' | 'onnx' | 'tfjs';
+}
+export type MusicGenerateResult = import('../server/music/generate').GenerateMidiResult;
+/** Generates a MIDI file as a tracked run linked to the training run (tag mlw.music.trainingRun). */
+export const musicGenerateRequest = new ProtocolRequestType<MusicGenerateParams, MusicGenerateResult, never, void, void>('mlw/music/generate');
+// ---- end music model ----------------------------------------------------------------------------
+
 // ---- simulations: leader election, replica sync (server/simulation/) -----------------------
 
 export interface SimulationElectParams extends WorkDoneProgressParams {

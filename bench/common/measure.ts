@@ -12,17 +12,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 
-/** mulberry32: small, fast, good enough for picking names, sizes and values; same sequence everywhere. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG for picking names, sizes and values: the same sequence everywhere. */
+export { seededRandom as prng } from '../../server/common/random';
 
 export interface Sample { ms: number; cpuMs: number; othersCpuMs: number }
 

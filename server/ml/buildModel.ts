@@ -1,7 +1,7 @@
 // A checked layer list (config.ts) as a compiled tfjs Sequential model. LSTM and GRU are the
 // fused layers (layers.ts), which serialise as the standard ones. Defaults follow Keras where
-// tfjs differs (recurrent_activation sigmoid, kernel_initializer glorot_uniform), so a model
-// means the same in Keras, ONNX and here.
+// tfjs differs (recurrent_activation sigmoid, kernel_initializer glorot_uniform, LSTM's
+// unit_forget_bias), so a model means the same in Keras, ONNX and here.
 import * as tf from '@tensorflow/tfjs';
 import type { LayerSpec, ModelSpec, OptimizerSpec, TrainOptions } from './config';
 import { FusedGRU, FusedLSTM } from './layers';
@@ -55,7 +55,8 @@ function makeLayer(spec: LayerSpec, names: Names, seeds: () => number | undefine
   }
   switch (type) {
     case 'Dense': return tf.layers.dense(args as never);
-    case 'LSTM': return new FusedLSTM({ recurrentActivation: 'sigmoid', ...args } as never);
+    case 'LSTM': return new FusedLSTM({ recurrentActivation: 'sigmoid', unitForgetBias: true, ...args } as never);
+    // reset_after stays false unless asked for (Keras' default is true): stock tfjs only loads false.
     case 'GRU': return new FusedGRU({ recurrentActivation: 'sigmoid', resetAfter: false, ...args } as never);
     case 'Embedding': return tf.layers.embedding(args as never);
     case 'Dropout': return tf.layers.dropout(args as never);

@@ -177,6 +177,7 @@ export function lstm(x: tf.Tensor3D, kernel: tf.Tensor2D, recurrentKernel: tf.Te
           if (dcNext) dc = tf.add(dc, dcNext);
           const dz = tf.mul(tf.concat([dc, dc, dc, dh], 0), step(P, t)) as tf.Tensor2D;
           dzs[t] = dz;
+          if (t === 0) break; // the initial states are constants: nothing flows further back
           dhNext = tf.matMul(Rs, dz) as tf.Tensor2D;
           dcNext = tf.mul(dc, step(F, t)) as tf.Tensor2D;
         }
@@ -275,6 +276,7 @@ export function gru(x: tf.Tensor3D, kernel: tf.Tensor2D, recurrentKernel: tf.Ten
             const dh3 = tf.concat([dh, dh, dh], 0);
             dXPs[t] = tf.mul(dh3, step(PX, t)) as tf.Tensor2D;
             dInner[t] = tf.mul(dh3, step(PI, t)) as tf.Tensor2D;
+            if (t === 0) break;
             dhNext = tf.add(tf.mul(dh, step(Z, t)), tf.matMul(Rs, dInner[t])) as tf.Tensor2D;
           }
           const dXP = tf.stack(dXPs) as tf.Tensor3D;
@@ -299,6 +301,7 @@ export function gru(x: tf.Tensor3D, kernel: tf.Tensor2D, recurrentKernel: tf.Ten
           const dzr = tf.concat([dzp, drp], 0);
           dXPs[t] = tf.concat([dzr, dhh], 0) as tf.Tensor2D;
           dHH[t] = dhh;
+          if (t === 0) break;
           dhNext = tf.addN([tf.mul(dh, step(Z, t)), tf.mul(dRh, step(Rg, t)), tf.matMul(uzr, dzr)]) as tf.Tensor2D;
         }
         const dXP = tf.stack(dXPs) as tf.Tensor3D;

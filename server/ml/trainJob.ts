@@ -34,6 +34,14 @@ function fromWorkerError(e: WorkerError): Error {
   return err;
 }
 
+async function markRun(trackingUri: string, runId: string, status: 'KILLED' | 'FAILED', hooks: TrainJobHooks): Promise<void> {
+  try {
+    await (await openTracker(trackingUri).openRun(runId)).end(status);
+  } catch (err) {
+    hooks.onLog?.('warn', `could not mark run ${runId} ${status}: ${(err as Error).message}`);
+  }
+}
+
 /** Runs one worker job; resolves with its result, rejects with its error (CancelledError when cancelled). */
 function runWorker(job: WorkerJob, hooks: TrainJobHooks): Promise<TrainRunResult | undefined> {
   return new Promise((resolve, reject) => {
@@ -41,6 +49,7 @@ function runWorker(job: WorkerJob, hooks: TrainJobHooks): Promise<TrainRunResult
     const worker = new Worker(TRAIN_WORKER, { workerData: job, stdout: true, stderr: true });
     let started: RunInfoMessage | undefined;
     let settled = false;
+    let terminating = false; // terminate() was called: the exit that follows is not a crash
     let killTimer: NodeJS.Timeout | undefined;
     const finish = (fn: () => void) => {
       if (settled) return;
@@ -58,15 +67,10 @@ function runWorker(job: WorkerJob, hooks: TrainJobHooks): Promise<TrainRunResult
       worker.postMessage({ type: 'cancel' });
       killTimer = setTimeout(() => {
         hooks.onLog?.('warn', 'training did not stop at the end of its batch in time: terminating the worker');
+        terminating = true;
         void worker.terminate().then(async () => {
-          if (started && job.kind === 'train') {
-            // The worker could not mark its run: do it here.
-            try {
-              await (await openTracker(job.trackingUri).openRun(started.runId)).end('KILLED');
-            } catch (err) {
-              hooks.onLog?.('warn', `could not mark run ${started.runId} KILLED: ${(err as Error).message}`);
-            }
-          }
+          // The worker could not mark its run: do it here.
+          if (started && job.kind === 'train') await markRun(job.trackingUri, started.runId, 'KILLED', hooks);
           finish(() => reject(new CancelledError()));
         });
       }, hooks.cancelGraceMs ?? 30_000);
@@ -83,8 +87,15 @@ function runWorker(job: WorkerJob, hooks: TrainJobHooks): Promise<TrainRunResult
         case 'error': finish(() => reject(fromWorkerError(m.error))); break;
       }
     });
-    worker.on('error', err => finish(() => reject(err)));
-    worker.on('exit', code => finish(() => reject(new Error(`the training worker exited (code ${code}) without a result`))));
+    // A worker that dies (out of memory, a crash in native code) cannot end its run: end it FAILED here.
+    const died = (err: Error) => {
+      if (settled || terminating) return;
+      const run = started;
+      if (!run || job.kind !== 'train') return finish(() => reject(err));
+      void markRun(job.trackingUri, run.runId, 'FAILED', hooks).then(() => finish(() => reject(err)));
+    };
+    worker.on('error', died);
+    worker.on('exit', code => died(new Error(`the training worker stopped (exit code ${code}) without a result${started ? `; run ${started.runId} can be resumed from its last checkpoint` : ''}`)));
   });
 }
 

@@ -2,24 +2,13 @@
 // temperature, optionally among the k most likely tokens only. Pure functions; randomness comes
 // from a seeded generator so that a generation can be reproduced.
 import { UserError } from '../common/errors';
+import type { Random } from '../common/random';
 
 /** Uniform numbers in [0, 1). */
-export type Rng = () => number;
+export type Rng = Random;
 
-/**
- * Mulberry32 (Tommy Ettinger's 32-bit generator): small, fast, passes PractRand for the
- * lengths used here; the same seed gives the same sequence on every platform.
- */
-export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator for sampling: common/random.ts's mulberry32, so a seed reproduces a generation. */
+export { seededRandom as createRng } from '../common/random';
 
 function check(probabilities: ArrayLike<number>): void {
   if (probabilities.length === 0) throw new UserError('no probabilities to choose from');

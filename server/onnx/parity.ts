@@ -2,9 +2,9 @@
 // ONNX Runtime on the exported bytes; the largest absolute difference between their outputs.
 import type * as TF from '@tensorflow/tfjs';
 import { UserError } from '../common/errors';
+import { seededRandom } from '../common/random';
 import type { ExportResult } from './export';
 import { onnxRuntime, sessionOptions } from './runtime';
-import { seededRandom } from './tensors';
 import { tfjs } from './tfjs';
 
 export interface ParityOptions {

@@ -2,9 +2,10 @@
 // large) and the latency of session.run.
 import type * as Ort from 'onnxruntime-node';
 import { throwIfAborted, UserError } from '../common/errors';
+import { seededRandom } from '../common/random';
 import { onnxRuntime, type SessionCache } from './runtime';
 import {
-  describeTensor, randomTensor, seededRandom, specsOf, tensorFromJson, tensorToJson, type JsonTensor, type TensorResult, type TensorSpec,
+  describeTensor, randomTensor, specsOf, tensorFromJson, tensorToJson, type JsonTensor, type TensorResult, type TensorSpec,
 } from './tensors';
 
 export interface RunOptions {

@@ -142,18 +142,6 @@ export function randomTensor(ort: typeof Ort, spec: TensorSpec, random: () => nu
   return new ort.Tensor(spec.type as 'float32', out as Float32Array, dims);
 }
 
-/** mulberry32: a small seeded generator, so random inputs are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A tensor as JSON: all values (nested) when small, a summary otherwise. */
 export interface TensorResult {
   name: string;

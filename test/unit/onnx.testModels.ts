@@ -3,21 +3,13 @@
 import type * as TF from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
+import { seededRandom } from '../../server/common/random';
 import { tfjs } from '../../server/onnx/tfjs';
 
 export const tf = tfjs();
 
-/** mulberry32, as the bench uses: the same weights on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG the bench uses too: the same weights on every machine. */
+export const prng = seededRandom;
 
 /** Sets every weight of the model to seeded uniform values in [-scale, scale). */
 export function randomizeWeights(model: TF.LayersModel, seed: number, scale = 0.5): TF.LayersModel {

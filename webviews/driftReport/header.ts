@@ -55,7 +55,7 @@ export function renderHeader(view: DriftReportView, model: ReportModel, actions:
       { class: 'title-row' },
       h('h1', { class: 'report-title', title: view.title }, view.title),
       h('span', { class: 'mode-chip', id: 'mode', 'data-mode': view.mode }, MODE_TEXT[view.mode]),
-      h('span', { class: 'gap' }),
+      h('span', { class: 'spacer' }),
       button('open-schema', 'Open Schema', 'Open the schema the statistics were validated against', actions.openSchema),
       button('export-json', 'Export JSON', 'Save the statistics and anomalies as JSON', actions.exportJson),
     ),

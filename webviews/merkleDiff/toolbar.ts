@@ -56,10 +56,10 @@ export function createToolbar(initial: { filter: string; showUnchanged: boolean 
 
   const element = h(
     'div',
-    { id: 'toolbar', class: 'toolbar', role: 'toolbar', 'aria-label': 'Tree options' },
+    { id: 'toolbar', class: 'toolbar sticky', role: 'toolbar', 'aria-label': 'Tree options' },
     h('div', { class: 'filter-box' }, h('span', { class: 'filter-glyph', 'aria-hidden': 'true' }), filterInput, matchInfo),
     h('label', { class: 'check', for: 'show-unchanged', title: 'Show files and folders that are the same on both sides' }, checkbox, 'Show unchanged'),
-    h('span', { class: 'toolbar-gap' }),
+    h('span', { class: 'spacer' }),
     button('expand-all', 'Expand all', 'Expand every folder that differs', actions.expandAll),
     button('collapse-all', 'Collapse all', 'Collapse every folder', actions.collapseAll),
     button('refresh', '↻ Refresh', 'Compare the two sides again', actions.refresh),

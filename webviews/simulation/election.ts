@@ -93,7 +93,7 @@ export class ElectionDiagram {
       button('End', 'Show the whole run', () => this.setCursor(this.end), 'to-end'),
       this.slider,
       this.timeLabel,
-      h('span', { class: 'toolbar-gap' }),
+      h('span', { class: 'spacer' }),
       button('−', 'Zoom out (Ctrl+wheel)', () => this.zoom(1 / 1.6), 'zoom-out'),
       button('+', 'Zoom in (Ctrl+wheel)', () => this.zoom(1.6), 'zoom-in'),
       button('Fit', 'Fit the whole run in the width', () => this.fit(), 'zoom-fit'),

@@ -3,7 +3,7 @@
 // bookkeeping of what a run shows (leaders over time, safety, election episodes, messages).
 // The algorithms (algorithms/*.ts) only react to what the engine hands them.
 import { BucketQueue, EventQueue } from '../eventQueue';
-import { seededRandom } from '../random';
+import { seededRandom } from '../../common/random';
 import type {
   CrashSpec, ElectionEpisode, LeaderChange, MessageTrace, PartitionSpec, SafetyViolation,
 } from './types';

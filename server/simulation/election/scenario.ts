@@ -1,7 +1,7 @@
 // Checks an election scenario and reads the command line's compact forms of it
 // ("8@0", "3@20-60", "1,2|3,4@10-50"). Bad input is a UserError naming the option and value.
 import { UserError } from '../../common/errors';
-import { seededRandom, shuffle } from '../random';
+import { seededRandom, shuffle } from '../../common/random';
 import { ALGORITHMS, type AlgorithmName, type CrashSpec, type ElectionOptions, type PartitionSpec } from './types';
 
 const NUMBER = String.raw`(\d+(?:\.\d+)?)`;

@@ -13,7 +13,7 @@
 // Replicas exchange along a ring (0↔1, 1↔2, …, R−1↔0) in passes until all are identical.
 // The alternative, "send everything", ships all K records per exchange in one round trip.
 import { UserError, throwIfAborted } from '../../common/errors';
-import { randomInt, sampleDistinct, seededRandom } from '../random';
+import { randomInt, sampleDistinct, seededRandom } from '../../common/random';
 import { buildTree, DIGEST_BYTES, leafCount, leafKeys, leafOf, levelStarts, sameNode, updateLeaves, type TreeShape } from './rangeTree';
 import { rebuildCost, type RebuildCost } from './rebuild';
 

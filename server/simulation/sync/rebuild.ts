@@ -3,7 +3,7 @@
 // rebuilt from its keys at every replica that holds it. Nodes sit on a ring at random tokens;
 // the range (previous token, own token] belongs to its node and is also held by the next R−1
 // nodes. The cost is counted as the keys rehashed to rebuild the changed trees.
-import { sampleDistinct, seededRandom } from '../random';
+import { sampleDistinct, seededRandom } from '../../common/random';
 
 export interface MoveCost {
   /** Trees (range × node holding it) that must be built anew. */

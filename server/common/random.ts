@@ -1,11 +1,15 @@
-// Seeded random numbers for the simulations: the same seed gives the same run on every machine.
+// Seeded random numbers: the same seed gives the same sequence on every machine, so random
+// inputs, weights, generations and simulations can be reproduced (and tests can rely on them).
+
+/** Uniform numbers in [0, 1). */
+export type Random = () => number;
 
 /**
- * mulberry32 (Tommy Ettinger's 32-bit generator): one 32-bit state, a period of 2^32, passes
- * the usual statistical batteries well enough for delays, losses and choices of keys.
- * Returns numbers in [0, 1).
+ * mulberry32 (Tommy Ettinger's 32-bit generator): one 32-bit state, a period of 2^32, small and
+ * fast, and passes the usual statistical batteries well enough for sampling, shuffling and
+ * picking values. Only integer arithmetic (Math.imul, shifts), so it is exact on every platform.
  */
-export function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): Random {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -17,12 +21,12 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** A uniformly random integer in [0, n). */
-export function randomInt(random: () => number, n: number): number {
+export function randomInt(random: Random, n: number): number {
   return Math.floor(random() * n);
 }
 
 /** Shuffles `items` in place (Fisher–Yates) and returns it. */
-export function shuffle<T>(random: () => number, items: T[]): T[] {
+export function shuffle<T>(random: Random, items: T[]): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = randomInt(random, i + 1);
     const t = items[i];
@@ -33,7 +37,7 @@ export function shuffle<T>(random: () => number, items: T[]): T[] {
 }
 
 /** `count` distinct integers from [0, n), in the order drawn (partial Fisher–Yates over a sparse map). */
-export function sampleDistinct(random: () => number, n: number, count: number): number[] {
+export function sampleDistinct(random: Random, n: number, count: number): number[] {
   const swapped = new Map<number, number>();
   const out: number[] = [];
   for (let i = 0; i < count; i++) {
