@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LSPErrorCodes, ResponseError, WorkDoneProgress } from 'vscode-languageclient/node';
 import { onnxGraphRequest, onnxRunRequest, type OnnxJsonTensor, type OnnxRunParams } from '../shared/protocol';
+import { trackingParams } from './runsView';
 import type { OnnxViewerFromWebview, OnnxViewerToWebview } from '../shared/webviewProtocol';
 import { writeFileAtomic } from '../server/common/atomicWrite';
 import type { ServerClient } from './serverClient';
@@ -183,7 +184,7 @@ class OnnxViewerSession {
     const cancel = new vscode.CancellationTokenSource();
     this.disposables.push({ dispose: () => cancel.cancel() });
     try {
-      const run = await this.server.client.sendRequest(onnxRunRequest, { ...params, workDoneToken: token }, cancel.token);
+      const run = await this.server.client.sendRequest(onnxRunRequest, { ...params, tracking: trackingParams(), workDoneToken: token }, cancel.token);
       this.post({ type: 'runResult', run });
     } catch (err) {
       if (cancel.token.isCancellationRequested) return;

@@ -278,7 +278,10 @@ export const onnxGraphRequest = new ProtocolRequestType<OnnxGraphParams, OnnxGra
 
 export type OnnxInspectResult = import('../server/onnx/inspect').InspectResult;
 export type OnnxCheckProblem = import('../server/onnx/check').CheckProblem;
-export type OnnxRunResult = import('../server/onnx/run').RunResult;
+export type OnnxRunResult = import('../server/onnx/run').RunResult & {
+  /** The run that recorded this inference, when `tracking` was given. */
+  runId?: string;
+};
 export type OnnxExportResult = import('../server/onnx/exportFolder').ExportFolderResult;
 /** A tensor as JSON: a nested array, or `{dims, data}` with the values flat. */
 export type OnnxJsonTensor = import('../server/onnx/tensors').JsonTensor;
@@ -307,6 +310,8 @@ export interface OnnxRunParams extends OnnxFileParams, WorkDoneProgressParams {
   maxValues?: number;
   /** Run this many times and report the median latency (default 1). */
   repeat?: number;
+  /** Where to record the inference as a run (experiment "inference"); not recorded when absent. */
+  tracking?: TrackingParams;
 }
 /** Runs the model with ONNX Runtime; sessions are cached per file version. */
 export const onnxRunRequest = new ProtocolRequestType<OnnxRunParams, OnnxRunResult, never, void, void>('mlw/onnx/run');

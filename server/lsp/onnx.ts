@@ -11,6 +11,8 @@ import { loadOnnxModel } from '../onnx/load';
 import { MODEL_JSON } from '../onnx/modelFolder';
 import { runModel } from '../onnx/run';
 import { SessionCache } from '../onnx/runtime';
+import { openTracker, resolveTrackingUri } from '../tracking/tracker';
+import { logJsonArtifact, runTracked } from '../tracking/trackedJob';
 import { runJob, toResponseError } from './progress';
 
 /** Sessions kept open (each holds its model's weights in memory). */
@@ -58,8 +60,25 @@ export function registerOnnx(connection: Connection): SessionCache {
     runJob(connection, 'Running ONNX model', params, token, async job => {
       const file = absoluteFile(params.file);
       job.report(`running ${path.basename(file)}`);
-      return runModel(sessions, file, {
+      const options = {
         inputs: params.inputs, seed: params.seed, threads: await threads(params.threads), maxValues: params.maxValues, repeat: params.repeat, signal: job.signal,
+      };
+      if (!params.tracking) return runModel(sessions, file, options);
+      const tracker = openTracker(resolveTrackingUri(params.tracking.trackingUri, params.tracking.baseFolder ?? path.dirname(file)));
+      const runOptions = {
+        experiment: 'inference', runName: `run ${path.basename(file)}`, tags: { 'mlw.job': 'inference' },
+        params: { model: file, inputs: params.inputs ? 'given' : `random (seed ${params.seed ?? 0})`, repeat: params.repeat ?? 1 },
+      };
+      return runTracked(tracker, runOptions, async run => {
+        const result = await runModel(sessions, file, options);
+        const now = Date.now();
+        await run.logMetrics([
+          { key: 'latency_ms', value: result.latencyMs, step: 0, timestamp: now },
+          { key: 'load_ms', value: result.loadMs, step: 0, timestamp: now },
+        ]);
+        await run.setTags({ 'mlw.threads': String(result.threads) });
+        await logJsonArtifact(run, 'outputs.json', result.outputs);
+        return { ...result, runId: run.runId };
       });
     }));
 

@@ -85,6 +85,22 @@ test('run: outputs by hand, progress, and the session reused by the next run', a
   assert.deepEqual(random.inputs.map(i => i.dims), [[1, 3], [1, 3]]);
 });
 
+test('run with tracking: the inference is a run with its latency and outputs', async () => {
+  const file = write('tracked.onnx', addModel());
+  const r = await conn.sendRequest(onnxRunRequest, { file, inputs: { a: [[1, 2, 3]], b: [[4, 5, 6]] }, tracking: { trackingUri: 'mlruns', baseFolder: tmp } });
+  assert.ok(r.runId);
+  // MLflow's file layout read directly: mlruns/<experiment>/<run>/...
+  const root = path.join(tmp, 'mlruns');
+  const experiment = fs.readdirSync(root).find(d => fs.existsSync(path.join(root, d, r.runId!)))!;
+  assert.match(fs.readFileSync(path.join(root, experiment, 'meta.yaml'), 'utf8'), /^name: inference$/m);
+  const run = path.join(root, experiment, r.runId!);
+  assert.match(fs.readFileSync(path.join(run, 'meta.yaml'), 'utf8'), /^status: 3$/m);
+  assert.equal(fs.readFileSync(path.join(run, 'params', 'model'), 'utf8'), file);
+  const latency = fs.readFileSync(path.join(run, 'metrics', 'latency_ms'), 'utf8').trim().split(' ');
+  assert.equal(Number(latency[1]), r.latencyMs);
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(run, 'artifacts', 'outputs.json'), 'utf8'))[0].values, [[5, 7, 9]]);
+});
+
 test('export: progress steps, the file written, parity within 1e-5', async () => {
   const folder = path.join(tmp, 'model');
   await saveModelFolder(sequential([
