@@ -116,7 +116,10 @@ async function main(): Promise<void> {
   try {
     const options = DEFAULT_MODEL;
     const shape = sampleShape(options);
-    const model = buildModel(musicModelSpec(VOCABULARY, options), shape, 1);
+    // The initial weights are replaced below: a cheap recurrent initializer instead of Keras' orthogonal one (slow at this size).
+    const spec = musicModelSpec(VOCABULARY, options);
+    spec.layers = spec.layers.map(l => (l.type === 'LSTM' ? { ...l, recurrentInitializer: 'glorotUniform' } : l));
+    const model = buildModel(spec, shape, 1);
     randomWeights(model);
     const modelDir = path.join(dir, 'model');
     await model.save(fileIO(modelDir));

@@ -2,12 +2,12 @@
 // from its .vsix: compare two folders from the command palette, check the Merkle diff webview
 // lists exactly what changed, and open the diff editor of a modified file from it. Runs once in
 // a dark and once in a light theme; screenshots of each step go to test-artifacts/e2e/.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { scenarioSteps, VSCodeWeb, waitFor } from './vscodeWeb';
+import { THEMES, vscodeSuite, waitFor } from './vscodeWeb';
 
 const COMPARE_COMMAND = 'ML Workbench: Compare Folders (Merkle)…';
 /** What differs between left/ and right/, by status. Everything else is equal. */
@@ -59,57 +59,45 @@ interface Row {
   status: string;
 }
 
-for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default Light Modern']] as const) {
+for (const [name, theme] of THEMES) {
   describe(`Merkle compare in VS Code (${theme})`, { timeout: 90_000 }, () => {
-    let vsc: VSCodeWeb;
-    let workspace: string;
-    const step = scenarioSteps(() => vsc);
-
-    before(async () => {
-      workspace = makeWorkspace();
-      vsc = await VSCodeWeb.start({ workspace, theme, name: `merkle-${name}` });
-    });
-
-    after(async () => {
-      await vsc?.close();
-      if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
-    });
+    const { vsc, step } = vscodeSuite({ workspace: makeWorkspace, theme, name: `merkle-${name}`, serverStartTest: false });
 
     it('activates the extension, whose status bar item shows the server running', t => step(t, 'activation', async () => {
-      await vsc.waitForActivation({ timeout: 20_000 });
+      await vsc().waitForActivation({ timeout: 20_000 });
       const item = await waitFor('a status bar item "ML Workbench" that is not starting or in error', async () => {
-        const [found] = await vsc.statusBarItems(/ML Workbench|MLW/);
+        const [found] = await vsc().statusBarItems(/ML Workbench|MLW/);
         if (!found) return undefined;
         const settled = !found.icons.some(i => /sync|loading|spin/.test(i));
         return settled ? found : undefined;
       }, { timeout: 20_000 });
       assert.ok(!/error-kind|warning-kind/.test(item.classes) && !item.icons.some(i => /codicon-error/.test(i)),
         `the status bar item shows an error state: ${JSON.stringify(item)}`);
-      await vsc.waitForOutput(/server running/i, { timeout: 15_000 });
+      await vsc().waitForOutput(/server running/i, { timeout: 15_000 });
     }));
 
     it('asks for folder A, then folder B, from the command palette', t => step(t, 'quick-picks', async () => {
-      await vsc.runCommand(COMPARE_COMMAND, { screenshot: 'palette' });
-      const titleA = await vsc.waitForQuickInput(/pick folder A \(1\/2\)/);
+      await vsc().runCommand(COMPARE_COMMAND, { screenshot: 'palette' });
+      const titleA = await vsc().waitForQuickInput(/pick folder A \(1\/2\)/);
       assert.match(titleA, /Compare Folders \(Merkle\)/);
       const labels = await waitFor('folder rows in the first quick pick', async () => {
-        const rows = (await vsc.quickRows()).map(r => r.label);
+        const rows = (await vsc().quickRows()).map(r => r.label);
         return rows.includes('left') && rows.includes('right') ? rows : undefined;
       });
       for (const l of ['left', 'left/data', 'right', 'right/notes']) assert.ok(labels.includes(l), `quick pick A lacks "${l}": ${JSON.stringify(labels)}`);
-      await vsc.screenshot('pick-folder-A');
-      await vsc.pickQuickItem('left');
+      await vsc().screenshot('pick-folder-A');
+      await vsc().pickQuickItem('left');
 
-      const titleB = await vsc.waitForQuickInput(/\(2\/2\)/);
+      const titleB = await vsc().waitForQuickInput(/\(2\/2\)/);
       assert.match(titleB, /pick folder B/);
-      await vsc.screenshot('pick-folder-B');
-      await vsc.pickQuickItem('right');
+      await vsc().screenshot('pick-folder-B');
+      await vsc().pickQuickItem('right');
     }));
 
     it('shows the Merkle diff webview listing exactly the changed files', t => step(t, 'webview', async () => {
-      await waitFor('an editor tab "Merkle Diff: left ↔ right"', async () => (await vsc.tabTitles()).find(x => x.includes('Merkle Diff: left ↔ right')),
+      await waitFor('an editor tab "Merkle Diff: left ↔ right"', async () => (await vsc().tabTitles()).find(x => x.includes('Merkle Diff: left ↔ right')),
         { timeout: 20_000 });
-      const frame = await vsc.waitForWebview('#diff-tree .row', { timeout: 20_000, what: 'the webview tree (#diff-tree .row)' });
+      const frame = await vsc().waitForWebview('#diff-tree .row', { timeout: 20_000, what: 'the webview tree (#diff-tree .row)' });
       const readRows = () => frame.$$eval('#diff-tree .row', els => els.map(e => ({ path: e.getAttribute('data-path') ?? '', status: e.getAttribute('data-status') ?? '' })));
       let rows: Row[] = await readRows();
       // Collapsed folders may not render their children: open the ancestors of what we expect.
@@ -144,22 +132,22 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
         'data/eval.csv is shown but not as equal');
       // The progress notification of the comparison goes once it is done.
       await waitFor('the "Comparing left ↔ right" progress notification to close', async () =>
-        !(await vsc.notifications()).some(n => n.startsWith('Comparing')), { timeout: 5_000 });
-      await vsc.screenshot('webview');
+        !(await vsc().notifications()).some(n => n.startsWith('Comparing')), { timeout: 5_000 });
+      await vsc().screenshot('webview');
     }));
 
     it('opens the diff editor of a modified file clicked in the webview', t => step(t, 'diff-editor', async () => {
-      const found = await vsc.findInWebviews('#diff-tree .row[data-path="data/train.csv"]');
+      const found = await vsc().findInWebviews('#diff-tree .row[data-path="data/train.csv"]');
       assert.ok(found, 'row data/train.csv is gone from the webview');
       await found.element.click();
-      await vsc.parkMouse();
-      await vsc.waitForSelector('.part.editor .monaco-diff-editor', { timeout: 15_000, what: 'a diff editor after clicking data/train.csv' });
-      const tab = await waitFor('an editor tab for train.csv', async () => (await vsc.tabTitles()).find(x => x.includes('train.csv')));
+      await vsc().parkMouse();
+      await vsc().waitForSelector('.part.editor .monaco-diff-editor', { timeout: 15_000, what: 'a diff editor after clicking data/train.csv' });
+      const tab = await waitFor('an editor tab for train.csv', async () => (await vsc().tabTitles()).find(x => x.includes('train.csv')));
       assert.ok(tab);
       // Let the diff computation paint its decorations before the picture is taken.
-      await vsc.waitForSelector('.monaco-diff-editor .char-insert, .monaco-diff-editor .line-insert, .monaco-diff-editor .gutter-insert',
+      await vsc().waitForSelector('.monaco-diff-editor .char-insert, .monaco-diff-editor .line-insert, .monaco-diff-editor .gutter-insert',
         { timeout: 10_000, state: 'attached', what: 'the diff editor to mark the changed line' }).catch(() => undefined);
-      await vsc.screenshot('diff-editor');
+      await vsc().screenshot('diff-editor');
     }));
   });
 }

@@ -3,7 +3,7 @@
 // reports the parity check, which needs the installed extension's server to load
 // onnxruntime-node from the package; a second export asks before replacing the file. Runs in a
 // dark and a light theme; screenshots of each step go to test-artifacts/e2e/.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
 import { saveModelFolder } from '../../server/onnx/modelFolder';
 import { sequential, tf } from '../unit/onnx.testModels';
-import { scenarioSteps, VSCodeWeb, waitFor } from './vscodeWeb';
+import { THEMES, vscodeSuite, waitFor } from './vscodeWeb';
 
 const EXPORT_COMMAND = 'ML Workbench: Export Model to ONNX…';
 
@@ -26,59 +26,42 @@ async function makeWorkspace(): Promise<string> {
   return ws;
 }
 
-for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default Light Modern']] as const) {
+for (const [name, theme] of THEMES) {
   describe(`Export to ONNX in VS Code (${theme})`, { timeout: 180_000 }, () => {
-    let vsc: VSCodeWeb;
-    let workspace: string;
-    const step = scenarioSteps(() => vsc);
-    const onnxFile = () => path.join(workspace, 'models', 'melody', 'model.onnx');
-
-    before(async () => {
-      workspace = await makeWorkspace();
-      vsc = await VSCodeWeb.start({ workspace, theme, name: `onnxexport-${name}` });
-    });
-
-    after(async () => {
-      await vsc?.close();
-      if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
-    });
-
-    it('starts the server', t => step(t, 'activation', async () => {
-      await vsc.waitForActivation({ timeout: 20_000 });
-      await vsc.waitForOutput(/server running: pid \d+/, { timeout: 30_000 });
-    }));
+    const { vsc, workspace, step } = vscodeSuite({ workspace: makeWorkspace, theme, name: `onnxexport-${name}` });
+    const onnxFile = () => path.join(workspace(), 'models', 'melody', 'model.onnx');
 
     it('exports the model picked from the workspace and reports parity with TensorFlow.js', t => step(t, 'export', async () => {
-      await vsc.runCommand(EXPORT_COMMAND, { screenshot: 'palette' });
-      await vsc.waitForQuickInput(/Export Model to ONNX/);
-      const rows = await vsc.quickRows();
+      await vsc().runCommand(EXPORT_COMMAND, { screenshot: 'palette' });
+      await vsc().waitForQuickInput(/Export Model to ONNX/);
+      const rows = await vsc().quickRows();
       assert.deepEqual(rows.map(r => r.label), ['melody', 'Browse…']);
-      await vsc.screenshot('pick-model');
-      await vsc.pickQuickItem('melody');
-      const message = await waitFor('the export notification', async () => (await vsc.notifications()).find(n => /^Exported /.test(n)), { timeout: 60_000 });
+      await vsc().screenshot('pick-model');
+      await vsc().pickQuickItem('melody');
+      const message = await waitFor('the export notification', async () => (await vsc().notifications()).find(n => /^Exported /.test(n)), { timeout: 60_000 });
       assert.match(message, /Exported models\/melody\/model\.onnx \(opset 17, 4 layers\)\. Same outputs as TensorFlow\.js: max abs difference \d\.\de[-+]\d+ on 10 values \(tolerance 0\.0001\)\./);
-      await waitFor('the progress notification to close', async () => !(await vsc.notifications()).some(n => /^Exporting /.test(n)), { timeout: 10_000 });
-      await vsc.parkMouse();
-      await vsc.screenshot('exported');
+      await waitFor('the progress notification to close', async () => !(await vsc().notifications()).some(n => /^Exporting /.test(n)), { timeout: 10_000 });
+      await vsc().parkMouse();
+      await vsc().screenshot('exported');
       const model = onnx.ModelProto.decode(fs.readFileSync(onnxFile()));
       assert.deepEqual(model.graph!.node!.map(n => n.opType), ['Transpose', 'LSTM', 'Squeeze', 'Transpose', 'Flatten', 'Gemm', 'Softmax']);
-      await vsc.waitForOutput(/lstm \(LSTM\) → Transpose, LSTM, Squeeze, Transpose/);
+      await vsc().waitForOutput(/lstm \(LSTM\) → Transpose, LSTM, Squeeze, Transpose/);
     }));
 
     it('asks before replacing model.onnx', t => step(t, 'replace', async () => {
       const before = fs.statSync(onnxFile()).mtimeMs;
-      await vsc.page.click('.notifications-toasts .notification-toast .codicon-notifications-clear').catch(() => undefined);
-      await vsc.runCommand(EXPORT_COMMAND);
-      await vsc.pickQuickItem('melody');
-      const dialog = await vsc.waitForSelector('.monaco-dialog-box', { timeout: 10_000, what: 'the replace dialog' });
+      await vsc().page.click('.notifications-toasts .notification-toast .codicon-notifications-clear').catch(() => undefined);
+      await vsc().runCommand(EXPORT_COMMAND);
+      await vsc().pickQuickItem('melody');
+      const dialog = await vsc().waitForSelector('.monaco-dialog-box', { timeout: 10_000, what: 'the replace dialog' });
       assert.match((await dialog!.textContent()) ?? '', /models\/melody\/model\.onnx exists already\. Replace it\?/);
-      await vsc.screenshot('replace-dialog');
-      await vsc.page.click('.monaco-dialog-box .dialog-buttons a.monaco-button:has-text("Replace")');
+      await vsc().screenshot('replace-dialog');
+      await vsc().page.click('.monaco-dialog-box .dialog-buttons a.monaco-button:has-text("Replace")');
       await waitFor('model.onnx to be rewritten', () => fs.statSync(onnxFile()).mtimeMs > before, { timeout: 60_000 });
-      await waitFor('the export notification', async () => (await vsc.notifications()).find(n => /^Exported .*Same outputs as TensorFlow\.js/.test(n)), { timeout: 30_000 });
-      await waitFor('the progress notification to close', async () => !(await vsc.notifications()).some(n => /^Exporting /.test(n)), { timeout: 10_000 });
-      await vsc.parkMouse();
-      await vsc.screenshot('replaced');
+      await waitFor('the export notification', async () => (await vsc().notifications()).find(n => /^Exported .*Same outputs as TensorFlow\.js/.test(n)), { timeout: 30_000 });
+      await waitFor('the progress notification to close', async () => !(await vsc().notifications()).some(n => /^Exporting /.test(n)), { timeout: 10_000 });
+      await vsc().parkMouse();
+      await vsc().screenshot('replaced');
     }));
   });
 }

@@ -4,14 +4,14 @@
 // branch is entered and left by the breadcrumb; the graph is exported as SVG; a corrupt file
 // shows its error; a 3,000-node model opens (layout and first-paint times are printed). Runs in a
 // dark and a light theme; screenshots of each step go to test-artifacts/e2e/.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { chainModel, encode, ifModel, mlpModel } from '../unit/onnx.viewer.models';
-import { scenarioSteps, VSCodeWeb, waitFor } from './vscodeWeb';
+import { THEMES, vscodeSuite, waitFor } from './vscodeWeb';
 
 function makeWorkspace(): string {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'mlw-e2e-onnx-'));
@@ -23,45 +23,17 @@ function makeWorkspace(): string {
   return ws;
 }
 
-for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default Light Modern']] as const) {
+for (const [name, theme] of THEMES) {
   describe(`ONNX graph viewer in VS Code (${theme})`, { timeout: 240_000 }, () => {
-    let vsc: VSCodeWeb;
-    let workspace: string;
-    const step = scenarioSteps(() => vsc);
-
-    /** Opens a file by clicking it in the explorer, as a user does. */
-    async function openFromExplorer(file: string): Promise<void> {
-      await vsc.page.click(`.part.sidebar .monaco-list-row[aria-label^="${file}"]`);
-      await waitFor(`an editor tab for ${file}`, async () => (await vsc.tabTitles()).some(t => t.startsWith(file)), { timeout: 10_000 });
-    }
+    const { vsc, workspace, step } = vscodeSuite({ workspace: makeWorkspace, theme, name: `onnxviewer-${name}`, viewport: { width: 1400, height: 860 } });
 
     /** The viewer's frame once it shows `selector` (other editors are closed first, so it is the only one). */
     async function viewer(selector: string, timeout = 30_000): Promise<Frame> {
-      return vsc.waitForWebview(`#app.onnx-viewer ${selector}`, { timeout, what: `the ONNX viewer showing ${selector}` });
+      return vsc().waitForWebview(`#app.onnx-viewer ${selector}`, { timeout, what: `the ONNX viewer showing ${selector}` });
     }
-
-    async function closeEditors(): Promise<void> {
-      await vsc.runCommand('View: Close All Editors');
-      await waitFor('no editor tabs', async () => (await vsc.tabTitles()).length === 0, { timeout: 5_000 });
-    }
-
-    before(async () => {
-      workspace = makeWorkspace();
-      vsc = await VSCodeWeb.start({ workspace, theme, name: `onnxviewer-${name}`, viewport: { width: 1400, height: 860 } });
-    });
-
-    after(async () => {
-      await vsc?.close();
-      if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
-    });
-
-    it('starts the server', t => step(t, 'activation', async () => {
-      await vsc.waitForActivation({ timeout: 20_000 });
-      await vsc.waitForOutput(/server running: pid \d+/, { timeout: 30_000 });
-    }));
 
     it('opens mlp.onnx from the explorer and draws its 4 nodes', t => step(t, 'open-mlp', async () => {
-      await openFromExplorer('mlp.onnx');
+      await vsc().openFromExplorer('mlp.onnx');
       const frame = await viewer('svg.graph[data-node-count]');
       assert.equal(await frame.getAttribute('svg.graph', 'data-node-count'), '4');
       // Small graphs are drawn whole: every node is in the SVG, with its op type.
@@ -80,8 +52,8 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
       assert.match(panel ?? '', /ai\.onnx v17/);
       assert.match(panel ?? '', /float32\[batch,4\]/);
       assert.equal(await frame.$eval('#run-model', e => (e as HTMLButtonElement).disabled), false, 'Run Model… is available');
-      await vsc.parkMouse();
-      await vsc.screenshot('mlp-model');
+      await vsc().parkMouse();
+      await vsc().screenshot('mlp-model');
     }));
 
     it('clicking a node shows its op type, attributes and weights', t => step(t, 'node-properties', async () => {
@@ -96,8 +68,8 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
       assert.match(panel, /float32\[4,3\] · 12 values/);
       assert.match(panel, /min -3\s*max 6\s*mean 0\.875/);
       assert.equal(await frame.getAttribute('svg.graph [data-id="n0"]', 'class').then(c => c?.includes('selected')), true);
-      await vsc.parkMouse();
-      await vsc.screenshot('node-selected');
+      await vsc().parkMouse();
+      await vsc().screenshot('node-selected');
     }));
 
     it('search finds the Relu by name and selects it', t => step(t, 'search', async () => {
@@ -109,7 +81,7 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
       await frame.fill('#search', 'batch,3');
       await frame.press('#search', 'Enter');
       await waitFor('3 shape matches', async () => (await frame.textContent('#search-count')) === '1 of 3', { timeout: 5_000 });
-      await vsc.screenshot('search');
+      await vsc().screenshot('search');
       await frame.fill('#search', '');
       await frame.press('#search', 'Escape');
     }));
@@ -117,7 +89,7 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
     it('runs the model on random inputs and shows its softmax output', t => step(t, 'run', async () => {
       const frame = await viewer('#run-model:not([disabled])');
       await frame.click('#run-model');
-      await vsc.pickQuickItem('Random inputs', { title: 'Run mlp.onnx' });
+      await vsc().pickQuickItem('Random inputs', { title: 'Run mlp.onnx' });
       const values = await waitFor('the run results in the panel', async () => {
         const text = await frame.textContent('#run-slot pre.run-values').catch(() => null);
         return text ?? undefined;
@@ -128,18 +100,18 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
       assert.equal(y[0].length, 2);
       assert.ok(Math.abs(y[0][0] + y[0][1] - 1) < 1e-5, `softmax row sums to ${y[0][0] + y[0][1]}`);
       assert.match((await frame.textContent('#run-slot')) ?? '', /Latency\s*[\d.]+ (ms|s)/);
-      await vsc.parkMouse();
-      await vsc.screenshot('run');
+      await vsc().parkMouse();
+      await vsc().screenshot('run');
     }));
 
     it('exports the graph as SVG where the user says', t => step(t, 'export-svg', async () => {
       const frame = await viewer('#export-svg');
-      const target = path.join(workspace, `mlp-${name}.svg`);
+      const target = path.join(workspace(), `mlp-${name}.svg`);
       await frame.click('#export-svg');
       // The save dialog of VS Code in the browser is a quick input with the path.
-      await vsc.waitForQuickInput(undefined, 10_000);
-      await vsc.page.fill('.quick-input-widget .quick-input-box input', target);
-      await vsc.page.keyboard.press('Enter');
+      await vsc().waitForQuickInput(undefined, 10_000);
+      await vsc().page.fill('.quick-input-widget .quick-input-box input', target);
+      await vsc().page.keyboard.press('Enter');
       const svg = await waitFor(`${target} to be written`, () => (fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined), { timeout: 10_000 });
       assert.match(svg, /^<\?xml/);
       assert.equal((svg.match(/class="box node /g) ?? []).length, 4);
@@ -148,22 +120,22 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
       assert.doesNotMatch(svg, /var\(--vscode/);
 
       // PNG: the same drawing at twice its size (small graphs are rendered at 2× for sharpness).
-      const png = path.join(workspace, `mlp-${name}.png`);
+      const png = path.join(workspace(), `mlp-${name}.png`);
       await frame.click('#export-png');
-      await vsc.waitForQuickInput(undefined, 10_000);
-      await vsc.page.fill('.quick-input-widget .quick-input-box input', png);
-      await vsc.page.keyboard.press('Enter');
+      await vsc().waitForQuickInput(undefined, 10_000);
+      await vsc().page.fill('.quick-input-widget .quick-input-box input', png);
+      await vsc().page.keyboard.press('Enter');
       const bytes = await waitFor(`${png} to be written`, () => (fs.existsSync(png) ? fs.readFileSync(png) : undefined), { timeout: 15_000 });
       assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
       const svgWidth = Number(/<svg[^>]* width="(\d+)"/.exec(svg)![1]);
       const svgHeight = Number(/<svg[^>]* height="(\d+)"/.exec(svg)![1]);
       assert.deepEqual([bytes.readUInt32BE(16), bytes.readUInt32BE(20)], [svgWidth * 2, svgHeight * 2], 'PNG size (IHDR)');
-      await vsc.parkMouse();
+      await vsc().parkMouse();
     }));
 
     it('enters the If node\'s then-branch and comes back by the breadcrumb', t => step(t, 'subgraph', async () => {
-      await closeEditors();
-      await openFromExplorer('branchy.onnx');
+      await vsc().closeAllEditors();
+      await vsc().openFromExplorer('branchy.onnx');
       let frame = await viewer('svg.graph [data-id="n0"]');
       assert.equal(await frame.getAttribute('svg.graph', 'data-node-count'), '1');
       await frame.dblclick('svg.graph [data-id="n0"] .box-title');
@@ -172,26 +144,26 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
       const titles = await frame.$$eval('svg.graph .box.node .box-title', els => els.map(e => e.textContent));
       assert.deepEqual(titles, ['Add']);
       assert.equal(await frame.$$eval('svg.graph .box.terminal.outer', els => els.length), 1, 'X from the enclosing graph');
-      await vsc.parkMouse();
-      await vsc.screenshot('then-branch');
+      await vsc().parkMouse();
+      await vsc().screenshot('then-branch');
       await frame.click('.breadcrumb button.crumb');
       await waitFor('the main graph again', async () => (await frame.textContent('.breadcrumb .crumb.current')) === 'branchy', { timeout: 10_000 });
       assert.equal(await frame.$$eval('svg.graph .box.node .box-title', els => els.map(e => e.textContent).join()), 'If');
     }));
 
     it('shows the error of a corrupt file instead of a blank page', t => step(t, 'corrupt', async () => {
-      await closeEditors();
-      await openFromExplorer('broken.onnx');
+      await vsc().closeAllEditors();
+      await vsc().openFromExplorer('broken.onnx');
       const frame = await viewer('#error:not([hidden]) .error-message');
       const message = (await frame.textContent('#error .error-message')) ?? '';
       assert.match(message, /broken\.onnx: truncated or not an ONNX model: /);
-      await vsc.parkMouse();
-      await vsc.screenshot('corrupt');
+      await vsc().parkMouse();
+      await vsc().screenshot('corrupt');
     }));
 
     it('opens a 3,000-node model', t => step(t, 'large', async () => {
-      await closeEditors();
-      await openFromExplorer('chain3000.onnx');
+      await vsc().closeAllEditors();
+      await vsc().openFromExplorer('chain3000.onnx');
       const frame = await viewer('svg.graph[data-node-count="3000"]', 120_000);
       await frame.waitForSelector('#app[data-first-paint-ms]', { state: 'attached', timeout: 10_000 });
       const drawn = Number(await frame.getAttribute('svg.graph', 'data-drawn-nodes'));
@@ -200,19 +172,19 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
       const status = (await frame.textContent('#status')) ?? '';
       assert.match(status, /^3,000 nodes · 3,751 edges · layout /);
       console.log(`[${name}] 3,000-node model: ${status}; ${drawn} nodes in the DOM; first paint ${await frame.getAttribute('#app', 'data-first-paint-ms')} ms`);
-      await vsc.parkMouse();
-      await vsc.screenshot('large-top');
+      await vsc().parkMouse();
+      await vsc().screenshot('large-top');
       // Fit: the whole model at a glance, drawn without text.
       await frame.click('#zoom-fit');
       await waitFor('the zoomed-out drawing', async () => (await frame.getAttribute('svg.graph', 'class'))?.includes('lod-titles'), { timeout: 5_000 });
-      await vsc.parkMouse();
-      await vsc.screenshot('large-fit');
+      await vsc().parkMouse();
+      await vsc().screenshot('large-fit');
       await frame.fill('#search', 'b700/conv');
       await frame.press('#search', 'Enter');
       await waitFor('the match', async () => (await frame.textContent('#search-count')) === '1 of 1', { timeout: 5_000 });
       assert.equal(await frame.textContent('#panel .op-badge'), 'Conv');
-      await vsc.parkMouse();
-      await vsc.screenshot('large-search');
+      await vsc().parkMouse();
+      await vsc().screenshot('large-search');
     }));
   });
 }

@@ -6,14 +6,14 @@
 // 20,000-note file draws only what is in view; a truncated file shows its error, and an invalid
 // key signature a warning above the roll. Runs in a dark and a light theme; screenshots of each
 // step go to test-artifacts/e2e/.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { conductorTrack, meta, notesTrack, smf, type TestNote } from '../unit/music.midiBytes';
-import { scenarioSteps, VSCodeWeb, waitFor } from './vscodeWeb';
+import { THEMES, vscodeSuite, waitFor } from './vscodeWeb';
 
 const PPQ = 480;
 // 120 bpm: a quarter note is 0.5 s. Melody: 16 eighth notes over two bars (4 s), starting on E4.
@@ -48,45 +48,18 @@ function makeWorkspace(): string {
   return ws;
 }
 
-for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default Light Modern']] as const) {
+for (const [name, theme] of THEMES) {
   describe(`Piano roll in VS Code (${theme})`, { timeout: 180_000 }, () => {
-    let vsc: VSCodeWeb;
-    let workspace: string;
-    const step = scenarioSteps(() => vsc);
-
-    async function openFromExplorer(file: string): Promise<void> {
-      await vsc.page.click(`.part.sidebar .monaco-list-row[aria-label^="${file}"]`);
-      await waitFor(`an editor tab for ${file}`, async () => (await vsc.tabTitles()).some(t => t.startsWith(file)), { timeout: 10_000 });
-    }
+    const { vsc, step } = vscodeSuite({ workspace: makeWorkspace, theme, name: `pianoroll-${name}`, viewport: { width: 1400, height: 860 } });
 
     async function roll(selector: string, timeout = 30_000): Promise<Frame> {
-      return vsc.waitForWebview(`#app.piano-roll ${selector}`, { timeout, what: `the piano roll showing ${selector}` });
-    }
-
-    async function closeEditors(): Promise<void> {
-      await vsc.runCommand('View: Close All Editors');
-      await waitFor('no editor tabs', async () => (await vsc.tabTitles()).length === 0, { timeout: 5_000 });
+      return vsc().waitForWebview(`#app.piano-roll ${selector}`, { timeout, what: `the piano roll showing ${selector}` });
     }
 
     const playhead = async (frame: Frame) => Number(await frame.getAttribute('#roll-notes', 'data-playhead-seconds'));
 
-    before(async () => {
-      workspace = makeWorkspace();
-      vsc = await VSCodeWeb.start({ workspace, theme, name: `pianoroll-${name}`, viewport: { width: 1400, height: 860 } });
-    });
-
-    after(async () => {
-      await vsc?.close();
-      if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
-    });
-
-    it('starts the server', t => step(t, 'activation', async () => {
-      await vsc.waitForActivation({ timeout: 20_000 });
-      await vsc.waitForOutput(/server running: pid \d+/, { timeout: 30_000 });
-    }));
-
     it('opens phrase.mid from the explorer and draws its notes and tracks', t => step(t, 'open', async () => {
-      await openFromExplorer('phrase.mid');
+      await vsc().openFromExplorer('phrase.mid');
       const frame = await roll('#roll-notes[data-note-count]');
       assert.equal(await frame.getAttribute('#roll-notes', 'data-note-count'), String(NOTE_COUNT));
       // The whole two-bar phrase fits the view, so every note is drawn.
@@ -99,8 +72,8 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
       assert.match((await frame.textContent('#info')) ?? '', /^120 bpm · 4\/4 · 28 notes · 0:04\.0$/);
       assert.equal(await frame.getAttribute('#app', 'data-playing'), 'false');
       assert.equal(await playhead(frame), 0);
-      await vsc.parkMouse();
-      await vsc.screenshot('piano-roll');
+      await vsc().parkMouse();
+      await vsc().screenshot('piano-roll');
     }));
 
     it('names the note under the pointer', t => step(t, 'tooltip', async () => {
@@ -118,8 +91,8 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
       assert.match(text, /Startbar 1, beat 3 · 0:01\.000/);
       assert.match(text, /Length0\.5 beats · 0\.250 s/);
       assert.match(text, /Velocity90/);
-      await vsc.screenshot('tooltip');
-      await vsc.parkMouse();
+      await vsc().screenshot('tooltip');
+      await vsc().parkMouse();
     }));
 
     it('plays: the playhead moves, Space pauses, the ruler plays from where it is clicked', t => step(t, 'play', async () => {
@@ -131,10 +104,10 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
         return s > 0.4 ? s : undefined;
       }, { timeout: 10_000 });
       assert.ok(moving < 3, `playhead at ${moving} s`);
-      await vsc.screenshot('playing');
+      await vsc().screenshot('playing');
       // Space (focus on the roll, not a button) pauses; the playhead then stays put.
       await frame.focus('.roll-viewport');
-      await vsc.page.keyboard.press('Space');
+      await vsc().page.keyboard.press('Space');
       await waitFor('data-playing="false"', async () => (await frame.getAttribute('#app', 'data-playing')) === 'false', { timeout: 5_000 });
       const paused = await playhead(frame);
       await new Promise(r => setTimeout(r, 400));
@@ -163,44 +136,44 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
       // Solo on the muted track's neighbour leaves only it audible.
       await frame.click('.track:nth-child(1) .solo');
       assert.deepEqual(await frame.$$eval('.track', els => els.map(e => e.classList.contains('silent'))), [false, true]);
-      await vsc.parkMouse();
-      await vsc.screenshot('muted');
+      await vsc().parkMouse();
+      await vsc().screenshot('muted');
       await frame.click('.track:nth-child(1) .solo');
       await frame.click('.track:nth-child(2) .mute');
     }));
 
     it('"Open in Piano Roll" offers the workspace\'s MIDI files', t => step(t, 'command', async () => {
-      await closeEditors();
-      await vsc.runCommand('ML Workbench: Open in Piano Roll');
-      await vsc.waitForQuickInput('Open in Piano Roll');
-      const labels = (await vsc.quickRows()).map(r => r.label).sort();
+      await vsc().closeAllEditors();
+      await vsc().runCommand('ML Workbench: Open in Piano Roll');
+      await vsc().waitForQuickInput('Open in Piano Roll');
+      const labels = (await vsc().quickRows()).map(r => r.label).sort();
       assert.deepEqual(labels, ['broken.mid', 'dense.mid', 'odd-key.mid', 'phrase.mid']);
-      await vsc.pickQuickItem('phrase.mid');
+      await vsc().pickQuickItem('phrase.mid');
       const frame = await roll(`#roll-notes[data-note-count="${NOTE_COUNT}"]`);
       assert.equal(await frame.getAttribute('#app', 'data-state'), 'ready');
     }));
 
     it('opens a 20,000-note file, drawing only what is in view; Fit shows all of it', t => step(t, 'large', async () => {
-      await closeEditors();
-      await openFromExplorer('dense.mid');
+      await vsc().closeAllEditors();
+      await vsc().openFromExplorer('dense.mid');
       const frame = await roll(`#roll-notes[data-note-count="${LARGE}"][data-draw-ms]`);
       const visible = Number(await frame.getAttribute('#roll-notes', 'data-visible-notes'));
       assert.ok(visible > 0 && visible < LARGE, `visible notes: ${visible}`);
       const firstDraw = await frame.getAttribute('#roll-notes', 'data-draw-ms');
-      await vsc.parkMouse();
-      await vsc.screenshot('large');
+      await vsc().parkMouse();
+      await vsc().screenshot('large');
       // Ctrl+wheel over the roll zooms in on time.
       const before = Number(await frame.getAttribute('#roll-notes', 'data-px-per-quarter'));
       await frame.hover('.roll-viewport', { position: { x: 200, y: 200 } });
-      await vsc.page.keyboard.down('Control');
-      await vsc.page.mouse.wheel(0, -300);
-      await vsc.page.keyboard.up('Control');
+      await vsc().page.keyboard.down('Control');
+      await vsc().page.mouse.wheel(0, -300);
+      await vsc().page.keyboard.up('Control');
       await waitFor('a larger zoom', async () => Number(await frame.getAttribute('#roll-notes', 'data-px-per-quarter')) > before * 1.5, { timeout: 5_000 });
       await frame.click('button:has-text("Fit")');
       await waitFor('every note drawn', async () => (await frame.getAttribute('#roll-notes', 'data-visible-notes')) === String(LARGE), { timeout: 5_000 }).catch(() => undefined);
       const fitted = Number(await frame.getAttribute('#roll-notes', 'data-visible-notes'));
       console.log(`[${name}] ${LARGE} notes: ${visible} in the first view drawn in ${firstDraw} ms; after Fit ${fitted} in ${await frame.getAttribute('#roll-notes', 'data-draw-ms')} ms`);
-      await vsc.screenshot('large-fit');
+      await vsc().screenshot('large-fit');
       // Playing it schedules all 20,000 notes and the playhead still moves.
       await frame.click('#play');
       await waitFor('the playhead to move', async () => (await playhead(frame)) > 0.2, { timeout: 10_000 });
@@ -208,26 +181,26 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
     }));
 
     it('shows the error of a truncated file instead of a blank panel', t => step(t, 'corrupt', async () => {
-      await closeEditors();
-      await openFromExplorer('broken.mid');
+      await vsc().closeAllEditors();
+      await vsc().openFromExplorer('broken.mid');
       const frame = await roll('#error:not([hidden]) .error-message');
       assert.match((await frame.textContent('#error .error-title')) ?? '', /Cannot show broken\.mid/);
       assert.match((await frame.textContent('#error .error-message')) ?? '', /^truncated: track \d \(at byte \d+\) declares \d+ bytes but only \d+ remain$/);
       assert.equal(await frame.getAttribute('#app', 'data-state'), 'error');
-      await vsc.parkMouse();
-      await vsc.screenshot('corrupt');
+      await vsc().parkMouse();
+      await vsc().screenshot('corrupt');
     }));
 
     it('shows a file with an invalid key signature, with the warning above the roll', t => step(t, 'warning', async () => {
-      await closeEditors();
-      await openFromExplorer('odd-key.mid');
+      await vsc().closeAllEditors();
+      await vsc().openFromExplorer('odd-key.mid');
       const frame = await roll(`#roll-notes[data-note-count="${MELODY.length}"]`);
       assert.equal(await frame.isVisible('#warnings'), true);
       assert.match((await frame.textContent('#warnings summary')) ?? '', /1 warning while reading the file/);
       await frame.click('#warnings summary');
       assert.match((await frame.textContent('#warnings li')) ?? '', /^track 1 at tick 0: invalid key signature: mode 255 \(0 major or 1 minor allowed\); ignored$/);
-      await vsc.parkMouse();
-      await vsc.screenshot('warning');
+      await vsc().parkMouse();
+      await vsc().screenshot('warning');
     }));
   });
 }

@@ -4,14 +4,14 @@
 // metric opens the run's charts (uPlot canvas, legend with the latest value in the theme's
 // colour); an artifact opens in an editor; "Compare Runs…" overlays two runs and marks the
 // parameters that differ. Runs in a dark and a light theme; screenshots go to test-artifacts/e2e/.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { FileStore } from '../../server/tracking/fileStore';
-import { scenarioSteps, VSCodeWeb, waitFor } from './vscodeWeb';
+import { THEMES, vscodeSuite, waitFor } from './vscodeWeb';
 
 const T0 = Date.UTC(2026, 2, 14, 9, 30, 0);
 const LOSS_A = [1.0, 0.6, 0.4, 0.3, 0.25];
@@ -39,16 +39,14 @@ async function makeWorkspace(): Promise<string> {
   return ws;
 }
 
-for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default Light Modern']] as const) {
+for (const [name, theme] of THEMES) {
   describe(`Run tracking in VS Code (${theme})`, { timeout: 150_000 }, () => {
-    let vsc: VSCodeWeb;
-    let workspace: string;
-    const step = scenarioSteps(() => vsc);
+    const { vsc, step } = vscodeSuite({ workspace: makeWorkspace, theme, name: `tracking-${name}` });
 
     /** The row of the Runs view whose label is `label` (the first one, from `after` on). */
     async function treeRow(label: string): Promise<string> {
       return waitFor(`a row "${label}" in the Runs view`, async () => {
-        const rows = await vsc.page.$$eval('.part.sidebar .monaco-list-row', els => els.map(e => ({
+        const rows = await vsc().page.$$eval('.part.sidebar .monaco-list-row', els => els.map(e => ({
           index: e.getAttribute('data-index'),
           label: (e.querySelector('.label-name')?.textContent ?? '').trim(),
           description: (e.querySelector('.label-description')?.textContent ?? '').trim(),
@@ -59,44 +57,29 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
     }
 
     async function rowDescription(selector: string): Promise<string> {
-      return vsc.page.$eval(selector, e => (e.querySelector('.label-description')?.textContent ?? '').trim());
+      return vsc().page.$eval(selector, e => (e.querySelector('.label-description')?.textContent ?? '').trim());
     }
 
-    before(async () => {
-      workspace = await makeWorkspace();
-      vsc = await VSCodeWeb.start({ workspace, theme, name: `tracking-${name}` });
-    });
-
-    after(async () => {
-      await vsc?.close();
-      if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
-    });
-
-    it('starts the server', t => step(t, 'activation', async () => {
-      await vsc.waitForActivation({ timeout: 20_000 });
-      await vsc.waitForOutput(/server running: pid \d+/, { timeout: 30_000 });
-    }));
-
     it('opens the Runs view: experiment → runs → parameters and metrics', t => step(t, 'runs-view', async () => {
-      await vsc.page.click('.part.activitybar .action-item .action-label[aria-label^="ML Workbench"]');
-      await vsc.parkMouse();
+      await vsc().page.click('.part.activitybar .action-item .action-label[aria-label^="ML Workbench"]');
+      await vsc().parkMouse();
       const experiment = await treeRow('iris');
       assert.equal(await rowDescription(experiment), '2 runs');
       // Newest first.
-      const labels = await vsc.page.$$eval('.part.sidebar .monaco-list-row .label-name', els => els.map(e => (e.textContent ?? '').trim()));
+      const labels = await vsc().page.$$eval('.part.sidebar .monaco-list-row .label-name', els => els.map(e => (e.textContent ?? '').trim()));
       assert.ok(labels.indexOf('lr-0.01') < labels.indexOf('lr-0.1'), JSON.stringify(labels));
-      await vsc.page.click(await treeRow('lr-0.1'));
+      await vsc().page.click(await treeRow('lr-0.1'));
       const loss = await treeRow('loss');
       assert.equal(await rowDescription(loss), '0.25 · step 4');
       assert.equal(await rowDescription(await treeRow('lr')), '0.1');
-      await vsc.screenshot('runs-view');
+      await vsc().screenshot('runs-view');
     }));
 
     let runFrame: Frame;
     it('opens the run chart from a metric: the loss curve with its latest value', t => step(t, 'run-chart', async () => {
-      await vsc.page.click(await treeRow('loss'));
-      await waitFor('an editor tab "Run: lr-0.1"', async () => (await vsc.tabTitles()).find(x => x.includes('Run: lr-0.1')), { timeout: 15_000 });
-      runFrame = await vsc.waitForWebview('#app:not(.compare) .metric-card[data-metric="loss"] .uplot canvas', { timeout: 20_000, what: 'the loss chart' });
+      await vsc().page.click(await treeRow('loss'));
+      await waitFor('an editor tab "Run: lr-0.1"', async () => (await vsc().tabTitles()).find(x => x.includes('Run: lr-0.1')), { timeout: 15_000 });
+      runFrame = await vsc().waitForWebview('#app:not(.compare) .metric-card[data-metric="loss"] .uplot canvas', { timeout: 20_000, what: 'the loss chart' });
       const card = '#app:not(.compare) .metric-card[data-metric="loss"]';
       assert.equal(await runFrame.getAttribute(card, 'data-points'), String(LOSS_A.length));
       assert.equal(await runFrame.getAttribute(card, 'data-series'), '1');
@@ -120,7 +103,7 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
       const canvas = await runFrame.$eval(`${card} .uplot canvas`, c => ({ w: (c as HTMLCanvasElement).width, h: (c as HTMLCanvasElement).height }));
       assert.ok(canvas.w > 200 && canvas.h > 100, JSON.stringify(canvas));
       assert.deepEqual(await runFrame.$$eval('#params-table tbody tr', rows => rows.map(r => r.getAttribute('data-key'))), ['layers', 'lr', 'optimizer']);
-      await vsc.screenshot('run-chart');
+      await vsc().screenshot('run-chart');
     }));
 
     it('switches the x axis to time', t => step(t, 'time-axis', async () => {
@@ -133,26 +116,26 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
     }));
 
     it('opens an artifact from the Runs view', t => step(t, 'artifact', async () => {
-      await vsc.page.click(await treeRow('Artifacts'));
-      await vsc.page.click(await treeRow('eval'));
-      await vsc.page.click(await treeRow('report.txt'));
-      await waitFor('an editor tab "report.txt"', async () => (await vsc.tabTitles()).find(x => x.startsWith('report.txt')), { timeout: 15_000 });
-      await vsc.waitForSelector('.part.editor .view-lines', { what: 'the artifact in an editor' });
+      await vsc().page.click(await treeRow('Artifacts'));
+      await vsc().page.click(await treeRow('eval'));
+      await vsc().page.click(await treeRow('report.txt'));
+      await waitFor('an editor tab "report.txt"', async () => (await vsc().tabTitles()).find(x => x.startsWith('report.txt')), { timeout: 15_000 });
+      await vsc().waitForSelector('.part.editor .view-lines', { what: 'the artifact in an editor' });
       // Monaco renders spaces as no-break spaces.
-      const text = await vsc.page.$eval('.part.editor .editor-instance .view-lines', e => (e.textContent ?? '').replace(/\u00a0/g, ' '));
+      const text = await vsc().page.$eval('.part.editor .editor-instance .view-lines', e => (e.textContent ?? '').replace(/\u00a0/g, ' '));
       assert.match(text, /accuracy: 0\.875/);
     }));
 
     it('compares two runs: metrics overlaid, differing parameters marked', t => step(t, 'compare', async () => {
-      await vsc.runCommand('ML Workbench: Compare Runs…', { screenshot: 'compare-palette' });
-      await vsc.waitForQuickInput(/Compare Runs \(1\/2\)/);
-      await vsc.pickQuickItem('lr-0.1');
-      await vsc.waitForQuickInput(/Compare Runs \(2\/2\)/);
-      const rows = (await vsc.quickRows()).map(r => r.label);
+      await vsc().runCommand('ML Workbench: Compare Runs…', { screenshot: 'compare-palette' });
+      await vsc().waitForQuickInput(/Compare Runs \(1\/2\)/);
+      await vsc().pickQuickItem('lr-0.1');
+      await vsc().waitForQuickInput(/Compare Runs \(2\/2\)/);
+      const rows = (await vsc().quickRows()).map(r => r.label);
       assert.deepEqual(rows, ['lr-0.01'], 'the first run is not offered again');
-      await vsc.pickQuickItem('lr-0.01');
-      await waitFor('an editor tab "Compare: lr-0.1 ↔ lr-0.01"', async () => (await vsc.tabTitles()).find(x => x.includes('Compare: lr-0.1 ↔ lr-0.01')), { timeout: 15_000 });
-      const frame = await vsc.waitForWebview('#app.compare .metric-card[data-metric="loss"] .uplot canvas', { timeout: 20_000, what: 'the compared loss chart' });
+      await vsc().pickQuickItem('lr-0.01');
+      await waitFor('an editor tab "Compare: lr-0.1 ↔ lr-0.01"', async () => (await vsc().tabTitles()).find(x => x.includes('Compare: lr-0.1 ↔ lr-0.01')), { timeout: 15_000 });
+      const frame = await vsc().waitForWebview('#app.compare .metric-card[data-metric="loss"] .uplot canvas', { timeout: 20_000, what: 'the compared loss chart' });
       const card = '#app.compare .metric-card[data-metric="loss"]';
       assert.equal(await frame.getAttribute(card, 'data-series'), '2');
       const legend = await frame.$$eval(`${card} .u-legend .u-series`, r => r.map(x => [(x.querySelector('.u-label')?.textContent ?? '').trim(), (x.querySelector('.u-value')?.textContent ?? '').trim()]));
@@ -168,12 +151,12 @@ for (const [name, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default
         { key: 'lr', differs: true, values: ['0.1', '0.01'] },
         { key: 'optimizer', differs: false, values: ['adam', 'adam'] },
       ]);
-      await vsc.screenshot('compare');
+      await vsc().screenshot('compare');
       await frame.click('#only-differences');
       await waitFor('only the differing parameters', async () =>
         JSON.stringify(await frame.$$eval('#params-table tbody tr', trs => trs.map(tr => tr.getAttribute('data-key')))) === '["dropout","lr"]');
       await frame.$eval('#params-table', e => e.scrollIntoView());
-      await vsc.screenshot('compare-differences');
+      await vsc().screenshot('compare-differences');
     }));
   });
 }

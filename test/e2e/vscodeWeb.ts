@@ -2,8 +2,12 @@
 // Node extension host) in headless Chromium, with the extension installed from its .vsix as
 // a user would install it. Used by the *.e2e.test.ts files beside it.
 //
-//   const vsc = await VSCodeWeb.start({ workspace: dir, theme: 'Default Dark Modern', name: 'dark' });
-//   try { await vsc.runCommand('ML Workbench: Show Output'); ... } finally { await vsc.close(); }
+//   for (const [name, theme] of THEMES) describe(`… (${theme})`, () => {
+//     const { vsc, workspace, step } = vscodeSuite({ workspace: makeWorkspace, theme, name: `feature-${name}` });
+//     it('does something', t => step(t, 'label', async () => { await vsc().runCommand('ML Workbench: …'); }));
+//   });
+//
+// or, by hand: VSCodeWeb.start({ workspace, theme, name }), then close().
 //
 // Needs code-server (scripts/install-vscode-web.sh; MLW_VSCODE_WEB overrides its PREFIX) and
 // Chromium (MLW_CHROMIUM overrides /usr/bin/chromium). MLW_E2E_KEEP=1 keeps the temp folders
@@ -15,7 +19,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type ElementHandle, type Frame, type Page } from 'playwright-core';
-import type { TestContext } from 'node:test';
+import { after, before, it, type TestContext } from 'node:test';
 
 /** The repository root (this file runs from out/test/e2e/). */
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -499,6 +503,18 @@ export class VSCodeWeb {
     return this.page.$$eval('.part.editor .tabs-container .tab', tabs => tabs.map(t => (t.getAttribute('aria-label') || t.textContent || '').trim()));
   }
 
+  /** Opens a file shown in the explorer by clicking it, as a user does, and waits for its tab. */
+  async openFromExplorer(file: string): Promise<void> {
+    await this.page.click(`.part.sidebar .monaco-list-row[aria-label^="${file}"]`);
+    await waitFor(`an editor tab for ${file}`, async () => (await this.tabTitles()).some(t => t.startsWith(file)), { timeout: 10_000 });
+  }
+
+  /** Closes every editor and waits until no tab is left. */
+  async closeAllEditors(): Promise<void> {
+    await this.runCommand('View: Close All Editors');
+    await waitFor('no editor tabs', async () => (await this.tabTitles()).length === 0, { timeout: 5_000 });
+  }
+
   // ---- artifacts and logs -----------------------------------------------------------------
 
   /** Saves a screenshot of the whole page as test-artifacts/e2e/<name>-<nn>-<label>.png and returns its path. */
@@ -621,5 +637,69 @@ export function scenarioSteps(vsc: () => VSCodeWeb): (t: TestContext, label: str
       broken = true;
       throw err;
     });
+  };
+}
+
+/** The themes every scenario runs in: [name suffix for its artifacts, workbench.colorTheme]. */
+export const THEMES = [['dark', 'Default Dark Modern'], ['light', 'Default Light Modern']] as const;
+
+export interface SuiteOptions extends Omit<VSCodeWebOptions, 'workspace'> {
+  /** Makes the folder VS Code opens; the suite removes it at the end. */
+  workspace: () => string | Promise<string>;
+  /**
+   * Adds the suite's first test, "starts the server" (the extension activates and its output
+   * names the server's pid). Default true; false where the first step checks that its own way.
+   */
+  serverStartTest?: boolean;
+}
+
+export interface Suite {
+  /** The running VS Code, from the suite's before() on. */
+  vsc: () => VSCodeWeb;
+  /** The workspace folder, from the suite's before() on. */
+  workspace: () => string;
+  /** The suite's scenarioSteps(): after a step fails, the later ones are skipped. */
+  step: ReturnType<typeof scenarioSteps>;
+}
+
+/**
+ * One VS Code session for the describe() it is called in: before() makes the workspace and
+ * starts VS Code on it, after() closes VS Code and removes the workspace, and (unless told not
+ * to) a first test waits for the server to start. Call it before the suite's own it()s.
+ */
+export function vscodeSuite(options: SuiteOptions): Suite {
+  const { workspace: makeWorkspace, serverStartTest = true, ...startOptions } = options;
+  let vsc: VSCodeWeb | undefined;
+  let workspace: string | undefined;
+  const running = (): VSCodeWeb => {
+    if (!vsc) throw new Error('VS Code is not running (the suite\'s before() failed)');
+    return vsc;
+  };
+  const step = scenarioSteps(running);
+
+  before(async () => {
+    workspace = await makeWorkspace();
+    vsc = await VSCodeWeb.start({ ...startOptions, workspace });
+  });
+
+  after(async () => {
+    await vsc?.close();
+    if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  if (serverStartTest) {
+    it('starts the server', t => step(t, 'activation', async () => {
+      await running().waitForActivation({ timeout: 20_000 });
+      await running().waitForOutput(/server running: pid \d+/, { timeout: 30_000 });
+    }));
+  }
+
+  return {
+    vsc: running,
+    workspace: () => {
+      if (!workspace) throw new Error('no workspace yet (the suite\'s before() has not run)');
+      return workspace;
+    },
+    step,
   };
 }
