@@ -15,6 +15,7 @@ import { logJsonArtifact, runTracked } from '../tracking/trackedJob';
 import type { TrackingStore } from '../tracking/types';
 import { loadCorpusFile } from './corpus';
 import { openOnnxModel, openTfjsModel, type EngineName, type NextTokenModel } from './generateEngines';
+import { parseKey } from './key';
 import { encodeWindow, sampleShape, type InputEncoding } from './model';
 import { loadMusicModelRun, TAG_TASK, TAG_TRAINING_RUN, type MusicModelRun } from './modelArtifacts';
 import { chooseToken, createRng, type Rng, type SamplingOptions } from './sampling';
@@ -155,7 +156,8 @@ export function randomCorpusWindow(sequences: readonly ArrayLike<number>[], file
   const total = starts.reduce((a, b) => a + b, 0);
   if (total === 0) throw new UserError(`no file of the corpus has the ${window} tokens a start window needs`);
   let pick = Math.floor(rng() * total);
-  const fileIndex = starts.findIndex(n => (pick < n ? true : ((pick -= n), false)));
+  let fileIndex = 0;
+  while (pick >= starts[fileIndex]) pick -= starts[fileIndex++];
   const ids = Int32Array.from(Array.prototype.slice.call(sequences[fileIndex], pick, pick + window) as number[]);
   return { ids, description: `${path.basename(files[fileIndex] ?? `file ${fileIndex}`)}, tokens ${pick}–${pick + window - 1}` };
 }
@@ -279,6 +281,7 @@ export async function generateMidi(store: TrackingStore, options: GenerateMidiOp
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   if (!Number.isInteger(seed) || seed < 0) throw new UserError(`seed must be a whole number ≥ 0, not ${seed}`);
   if (options.bpm !== undefined && !(options.bpm > 0 && options.bpm <= 1000)) throw new UserError(`tempo must be between 0 and 1000 bpm, not ${options.bpm}`);
+  if (options.transposeTo) parseKey(options.transposeTo); // a bad key fails before any run starts
   const output = path.resolve(options.output);
   if (!/\.midi?$/i.test(output)) throw new UserError('the output must be a .mid or .midi file', output);
   const progress = options.onProgress ?? (() => {});

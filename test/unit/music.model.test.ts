@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import { Midi } from '@tonejs/midi';
 import { CancelledError, UserError } from '../../server/common/errors';
 import { encodeCorpus } from '../../server/music/corpus';
-import { generateMidi, type GenerateMidiOptions } from '../../server/music/generate';
+import { generateMidi, randomCorpusWindow, type GenerateMidiOptions } from '../../server/music/generate';
+import { createRng } from '../../server/music/sampling';
 import { trainMusicModel, windowDataset, type MusicTrainResult } from '../../server/music/train';
 import { openTracker } from '../../server/tracking/tracker';
 import type { TrackingStore } from '../../server/tracking/types';
@@ -140,6 +141,7 @@ test('generation runs are tracked and linked to their training run; the file is 
 
 test('bad input to generation: clear errors, no crash', async () => {
   const other = await generate('any.mid', { notes: 3, seed: 1 });
+  const runsBefore = (await store.searchRuns()).length;
   const fails = (options: Partial<GenerateMidiOptions>, pattern: RegExp) =>
     assert.rejects(generateMidi(store, { runId: trained.runId, output: path.join(root, 'out', 'bad.mid'), ...options }), (err: Error) => err instanceof UserError && pattern.test(err.message));
   await fails({ runId: other.runId }, /is not a music model: it has no music\/settings\.json/);
@@ -150,8 +152,10 @@ test('bad input to generation: clear errors, no crash', async () => {
   await fails({ topK: 0 }, /top-k must be a whole number ≥ 1/);
   await fails({ output: path.join(root, 'out', 'bad.txt') }, /must be a \.mid or \.midi file/);
   await fails({ program: 'kazoo orchestra' }, /not a General MIDI instrument name/);
+  await fails({ transposeTo: 'H minor' }, /"H minor" is not a key/);
   await assert.rejects(generateMidi(store, { runId: '0123456789abcdef0123456789abcdef', output: path.join(root, 'out', 'bad.mid') }), UserError);
   assert.ok(!fs.existsSync(path.join(root, 'out', 'bad.mid')));
+  assert.equal((await store.searchRuns()).length, runsBefore, 'bad input starts no run');
 });
 
 test('without its ONNX export a model generates with TensorFlow.js (and says so); asked for ONNX, it is an error', async () => {
@@ -236,4 +240,22 @@ test('bad input to training: missing files, folders without MIDI, a corpus of dr
   await fails([path.join(corpus, 'a.mid')], { model: { ...TINY, input: 'words' } }, /input must be normalized or embedding/);
   await fails([path.join(corpus, 'a.mid')], { grid: '1/5' }, /grid "1\/5" is not one of/);
   assert.ok(!fs.existsSync(runs), 'no run was started for bad input');
+});
+
+test('a random start window is any window of any file, each as likely, never past a file\'s end', () => {
+  // Files of 3, 10 and 6 tokens, window 4: no start in the first, 7 in the second, 3 in the third.
+  const sequences = [[1, 2, 3], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [10, 11, 12, 13, 14, 15]].map(s => Int32Array.from(s));
+  const counts = new Map<string, number>();
+  const rng = createRng(5);
+  const draws = 10_000;
+  for (let i = 0; i < draws; i++) {
+    const w = randomCorpusWindow(sequences, ['a.mid', 'b.mid', 'c.mid'], 4, rng);
+    assert.equal(w.ids.length, 4);
+    counts.set(Array.from(w.ids).join(','), (counts.get(Array.from(w.ids).join(',')) ?? 0) + 1);
+  }
+  const expected = [...Array.from({ length: 7 }, (_, s) => [s, s + 1, s + 2, s + 3]), ...Array.from({ length: 3 }, (_, s) => [10 + s, 11 + s, 12 + s, 13 + s])].map(w => w.join(','));
+  assert.deepEqual([...counts.keys()].sort(), expected.sort());
+  // 10 windows, 1,000 draws each expected: all within ±15% (more than 4 standard deviations).
+  for (const [w, n] of counts) assert.ok(Math.abs(n - draws / 10) < 150, `${w}: ${n}`);
+  assert.throws(() => randomCorpusWindow([Int32Array.from([1, 2])], ['a.mid'], 4, rng), /no file of the corpus has the 4 tokens a start window needs/);
 });
