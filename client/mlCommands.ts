@@ -4,9 +4,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
-  mlTrainRequest, trackingRunRequest, trackingRunsRequest, type MlTrainResult, type TrackingRun,
+  mlTrainRequest, trackingRunsRequest, type MlTrainResult, type TrackingRun,
 } from '../shared/protocol';
-import { trackingParams } from './runsView';
+import { showRun, trackingParams } from './runsView';
 import type { ServerClient } from './serverClient';
 
 const CONFIG_GLOB = '**/*.train.json';
@@ -110,14 +110,6 @@ export class MlCommands {
       'Show Run', 'Show Output',
     );
     if (choice === 'Show Output') this.server.output.show();
-    if (choice === 'Show Run') {
-      const where = trackingParams();
-      try {
-        const run = where && await this.server.client.sendRequest(trackingRunRequest, { ...where, runId: r.runId });
-        if (run) await vscode.commands.executeCommand('mlw.tracking.openRun', { kind: 'run', run });
-      } catch (err) {
-        await this.server.showError('Show Run', err);
-      }
-    }
+    if (choice === 'Show Run') await showRun(this.server, r.runId);
   }
 }

@@ -6,11 +6,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
-  musicGenerateRequest, musicTracksRequest, musicTrainRequest, trackingRunRequest, trackingRunsRequest,
+  musicGenerateRequest, musicTracksRequest, musicTrainRequest, trackingRunsRequest,
   type MusicGenerateResult, type MusicTrainResult, type MusicTracksResult, type TrackingRun,
 } from '../shared/protocol';
 import { PIANO_ROLL_VIEW_TYPE } from './pianoRollProvider';
-import { trackingParams } from './runsView';
+import { showRun, trackingParams } from './runsView';
 import type { ServerClient } from './serverClient';
 
 /** The run tags of music runs (server/music/modelArtifacts.ts). */
@@ -189,15 +189,7 @@ export class MusicModelCommands {
       'Generate MIDI…', 'Show Run',
     );
     if (choice === 'Generate MIDI…') await this.generate({ runId: r.runId });
-    if (choice === 'Show Run') {
-      const where = trackingParams();
-      try {
-        const run = where && await this.server.client.sendRequest(trackingRunRequest, { ...where, runId: r.runId });
-        if (run) await vscode.commands.executeCommand('mlw.tracking.openRun', { kind: 'run', run });
-      } catch (err) {
-        await this.server.showError('Show Run', err);
-      }
-    }
+    if (choice === 'Show Run') await showRun(this.server, r.runId);
   }
 
   // ---- generation ----------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
-  trackingArtifactFileRequest, trackingArtifactsRequest, trackingExperimentsRequest, trackingRunsRequest,
+  trackingArtifactFileRequest, trackingArtifactsRequest, trackingExperimentsRequest, trackingRunRequest, trackingRunsRequest,
   type TrackingArtifact, type TrackingExperiment, type TrackingMetric, type TrackingParams, type TrackingRun,
 } from '../shared/protocol';
 import { RunPanel, type RunRef } from './runPanel';
@@ -29,6 +29,17 @@ export function trackingParams(): TrackingParams | undefined {
   const absolute = trackingUri && (/^[a-z][a-z0-9+.-]+:/i.test(trackingUri) || path.isAbsolute(trackingUri));
   if (!baseFolder && !absolute) return undefined;
   return { trackingUri, ...(baseFolder ? { baseFolder } : {}) };
+}
+
+/** Opens a run's webview (after a training, say) in the store the settings name. */
+export async function showRun(server: ServerClient, runId: string): Promise<void> {
+  const where = trackingParams();
+  try {
+    const run = where && await server.client.sendRequest(trackingRunRequest, { ...where, runId });
+    if (run) await vscode.commands.executeCommand('mlw.tracking.openRun', { kind: 'run', run });
+  } catch (err) {
+    await server.showError('Show Run', err);
+  }
 }
 
 function formatValue(v: TrackingMetric['value']): string {

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { CancelledError, UserError } from '../common/errors';
+import { seededRandom } from '../common/random';
 import { buildModel, compileModel } from './buildModel';
 import { Checkpoints } from './checkpoints';
 import type { ModelSpec, TrainOptions } from './config';
@@ -61,23 +62,11 @@ export interface TrainResult {
   samples: { train: number; validation: number };
 }
 
-/** mulberry32: a small seeded PRNG for shuffling (the same sequence on every machine). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The training order of `n` samples in `epoch` (0-based): a Fisher–Yates shuffle seeded by both. */
 export function epochOrder(n: number, seed: number, epoch: number, shuffle: boolean): Int32Array {
   const order = Int32Array.from({ length: n }, (_, i) => i);
   if (!shuffle) return order;
-  const random = prng((seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
+  const random = seededRandom((seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];

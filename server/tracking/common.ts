@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../common/errors';
 import type { Metric, RunStatus } from './types';
-import { validateArtifactPath } from './validation';
+import { randomRunName } from './runNames';
+import { validateArtifactPath, validateTagName, validateTagValue } from './validation';
 
 /** mlflow.entities.RunStatus: the integers meta.yaml stores. */
 export const RUN_STATUS_NUMBER: Record<RunStatus, number> = { RUNNING: 1, SCHEDULED: 2, FINISHED: 3, FAILED: 4, KILLED: 5 };
@@ -38,6 +39,18 @@ export function startTags(runName: string, user: string, tags: Record<string, st
     throw new UserError(`Both the run name '${runName}' and the tag ${TAG_RUN_NAME}='${tags[TAG_RUN_NAME]}' are given, with different values`);
   }
   return { [TAG_USER]: user, [TAG_SOURCE_NAME]: 'mlw', [TAG_SOURCE_TYPE]: 'LOCAL', ...tags, [TAG_RUN_NAME]: runName };
+}
+
+/** A new run's name (given, from its tags, or random as MLflow's), user and tags, validated. */
+export function newRunTags(options: { runName?: string; tags?: Record<string, string> }): { runName: string; user: string; tags: Record<string, string> } {
+  const runName = options.runName || options.tags?.[TAG_RUN_NAME] || randomRunName();
+  const user = currentUser();
+  const tags = startTags(runName, user, options.tags);
+  for (const [k, v] of Object.entries(tags)) {
+    validateTagName(k);
+    validateTagValue(k, v);
+  }
+  return { runName, user, tags };
 }
 
 /**

@@ -21,9 +21,8 @@ import YAML from 'yaml';
 import { writeFileAtomic } from '../common/atomicWrite';
 import { UserError } from '../common/errors';
 import {
-  artifactSource, currentUser, latestMetric, RUN_STATUS_NUMBER, runStatusFromNumber, startTags, TAG_RUN_NAME,
+  artifactSource, latestMetric, newRunTags, RUN_STATUS_NUMBER, runStatusFromNumber, TAG_RUN_NAME,
 } from './common';
-import { randomRunName } from './runNames';
 import type { ArtifactEntry, ExperimentInfo, Metric, Run, RunData, RunInfo, RunSearch, RunStatus, TrackingStore } from './types';
 import {
   paramValue, parseFloatValue, pythonFloat, validateArtifactPath, validateExperimentId, validateExperimentName, validateMetric,
@@ -233,13 +232,7 @@ export class FileStore implements TrackingStore {
     if (experiment.lifecycleStage !== 'active') throw new UserError(`experiment ${experimentId} is deleted: runs cannot be created in it`, path.join(expDir, META));
     const startTime = options.startTime ?? Date.now();
     if (!Number.isInteger(startTime) || startTime < 0) throw new UserError(`invalid start time ${startTime}: milliseconds since the epoch expected`);
-    const runName = options.runName || options.tags?.[TAG_RUN_NAME] || randomRunName();
-    const user = currentUser();
-    const tags = startTags(runName, user, options.tags);
-    for (const [k, v] of Object.entries(tags)) {
-      validateTagName(k);
-      validateTagValue(k, v);
-    }
+    const { runName, user, tags } = newRunTags(options);
     const runId = randomUUID().replace(/-/g, '');
     const runDir = path.join(expDir, runId);
     const info: RunInfo = {

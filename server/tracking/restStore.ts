@@ -14,8 +14,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../common/atomicWrite';
 import { UserError } from '../common/errors';
-import { artifactSource, currentUser, filesUnder, isRunStatus, startTags, TAG_RUN_NAME } from './common';
-import { randomRunName } from './runNames';
+import { artifactSource, filesUnder, isRunStatus, newRunTags, TAG_RUN_NAME } from './common';
 import type { ArtifactEntry, ExperimentInfo, Metric, Run, RunData, RunInfo, RunSearch, RunStatus, TrackingStore } from './types';
 import {
   MAX_METRICS_PER_BATCH, MAX_PARAMS_TAGS_PER_BATCH, paramValue, validateArtifactPath, validateExperimentId, validateExperimentName,
@@ -227,13 +226,7 @@ export class RestStore implements TrackingStore {
 
   async startRun(experimentId: string, options: { runName?: string; tags?: Record<string, string>; startTime?: number } = {}): Promise<Run> {
     validateExperimentId(experimentId);
-    const runName = options.runName || options.tags?.[TAG_RUN_NAME] || randomRunName();
-    const user = currentUser();
-    const tags = startTags(runName, user, options.tags);
-    for (const [k, v] of Object.entries(tags)) {
-      validateTagName(k);
-      validateTagValue(k, v);
-    }
+    const { runName, user, tags } = newRunTags(options);
     const r = await this.api('POST', 'runs/create', {
       json: {
         experiment_id: experimentId, user_id: user, start_time: options.startTime ?? Date.now(), run_name: runName,
