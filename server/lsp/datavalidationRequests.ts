@@ -226,8 +226,6 @@ export function registerDataValidationRequests(connection: Connection): void {
       return runTracked(tracker, validationRunOptions(params), async run => ({ ...await logValidation(run, await validate(params, job)), runId: run.runId }));
     }));
 
-
-
   connection.onRequest(dataValidationSchemaInfoRequest, params => {
     try {
       const schema = loadSchemaFile(params.schema);
