@@ -1,10 +1,14 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { UserError } from '../common/errors';
 import { computeStatistics } from '../datavalidation/computeStatistics';
 import { inferSchema } from '../datavalidation/schemaInfer';
 import { loadSchema, printSchemaText, writeSchema } from '../datavalidation/schemaText';
 import type { DatasetFeatureStatisticsList } from '../datavalidation/statisticsProto';
 import { validateStatistics } from '../datavalidation/validate';
+import { logValidation, measuredDistances, validationRunOptions } from '../datavalidation/validationRun';
+import { openTracker, resolveTrackingUri } from '../tracking/tracker';
+import { runTracked } from '../tracking/trackedJob';
 import { EXIT_DIFFERENT, EXIT_SAME, formatCount, parse, printJson, type Command } from './common';
 
 const csvOptions = { delimiter: { type: 'string' } } as const;
@@ -92,19 +96,32 @@ const schemaInfer: Command = {
 
 const validate: Command = {
   summary: 'Validate a CSV file against a schema: anomalies, skew (--serving) and drift (--previous)',
-  usage: 'validate FILE.csv --schema schema.pbtxt [--environment E] [--previous OLD.csv] [--serving SERVING.csv] [--json] [--delimiter C]',
+  usage: 'validate FILE.csv --schema schema.pbtxt [--environment E] [--previous OLD.csv] [--serving SERVING.csv] [--tracking-uri URI] [--json] [--delimiter C]',
   async run(args) {
     const { values, positionals } = parse('validate', args, {
       ...csvOptions, schema: { type: 'string' }, environment: { type: 'string' }, previous: { type: 'string' },
-      serving: { type: 'string' }, json: { type: 'boolean' },
+      serving: { type: 'string' }, 'tracking-uri': { type: 'string' }, json: { type: 'boolean' },
     });
     const file = one('validate', positionals, 'FILE.csv');
     if (!values.schema) throw new UserError('missing --schema schema.pbtxt');
     const schema = loadSchema(values.schema);
-    const current = await statisticsOf(file, values.delimiter);
-    const previous = values.previous ? await statisticsOf(values.previous, values.delimiter) : undefined;
-    const serving = values.serving ? await statisticsOf(values.serving, values.delimiter) : undefined;
-    const anomalies = validateStatistics(current, schema, { environment: values.environment, previous, serving });
+    const check = async () => {
+      const current = await statisticsOf(file, values.delimiter);
+      const previous = values.previous ? await statisticsOf(values.previous, values.delimiter) : undefined;
+      const serving = values.serving ? await statisticsOf(values.serving, values.delimiter) : undefined;
+      return { current, anomalies: validateStatistics(current, schema, { environment: values.environment, previous, serving }) };
+    };
+    // With --tracking-uri the validation is recorded as a run (a failed one too).
+    const trackingUri = values['tracking-uri'];
+    const { anomalies } = trackingUri === undefined ? await check() : await runTracked(
+      openTracker(resolveTrackingUri(trackingUri, process.cwd())),
+      validationRunOptions({ file: path.resolve(file), schema: path.resolve(values.schema), environment: values.environment, previous: values.previous && path.resolve(values.previous), serving: values.serving && path.resolve(values.serving) }),
+      async run => {
+        const r = await check();
+        await logValidation(run, { statistics: r.current, anomalies: r.anomalies, distances: measuredDistances(r.anomalies) });
+        process.stderr.write(`mlw: recorded as run ${run.runId}\n`);
+        return r;
+      });
     const features = Object.entries(anomalies.anomalyInfo ?? {});
     const dataset = anomalies.datasetAnomalyInfo;
     if (values.json) printJson(anomalies);

@@ -23,9 +23,9 @@ import { loadSchema, printSchemaText } from '../datavalidation/schemaText';
 import type { DatasetFeatureStatisticsList, FeatureNameStatistics } from '../datavalidation/statisticsProto';
 import { StatsPool } from '../datavalidation/statsPool';
 import { validateStatistics } from '../datavalidation/validate';
+import { logValidation, validationRunOptions } from '../datavalidation/validationRun';
 import { openTracker, resolveTrackingUri } from '../tracking/tracker';
-import { logJsonArtifact, runTracked, trackingKey, type TrackedJobOptions } from '../tracking/trackedJob';
-import type { Run } from '../tracking/types';
+import { runTracked } from '../tracking/trackedJob';
 import { runJob, toResponseError, type Job } from './progress';
 
 const SCHEMA_FILE_NAME = 'schema.pbtxt';
@@ -178,30 +178,6 @@ async function validate(params: DataValidationValidateParams, job: Job): Promise
   };
 }
 
-function validationRunOptions(p: DataValidationValidateParams): TrackedJobOptions {
-  const params: Record<string, string> = { file: p.file, schema: p.schema };
-  if (p.environment) params.environment = p.environment;
-  if (p.previous) params.previous = p.previous;
-  if (p.serving) params.serving = p.serving;
-  return { experiment: 'data-validation', runName: `validate ${path.basename(p.file ?? '')}`, params, tags: { 'mlw.job': 'validation' } };
-}
-
-/** Records a validation in its run: counts and distances as metrics, anomalies and statistics as artifacts. */
-async function logValidation(run: Run, r: DataValidationValidateResult): Promise<DataValidationValidateResult> {
-  const now = Date.now();
-  const metric = (key: string, value: number) => ({ key, value, step: 0, timestamp: now });
-  const anomalyCount = Object.keys(r.anomalies.anomalyInfo ?? {}).length;
-  await run.logMetrics([
-    metric('num_examples', Number(r.statistics.datasets[0]?.numExamples ?? 0)),
-    metric('anomalies', anomalyCount),
-    ...(['drift', 'skew'] as const).flatMap(kind => Object.entries(r.comparisons[kind]).map(([feature, c]) => metric(`${kind}.${trackingKey(feature)}`, c.value))),
-  ]);
-  await run.setTags({ 'mlw.anomalies': String(anomalyCount) });
-  await logJsonArtifact(run, 'anomalies.json', r.anomalies);
-  await logJsonArtifact(run, 'statistics.json', r.statistics);
-  return r;
-}
-
 /** Adapts the data validation capability's batch operations to LSP requests. */
 export function registerDataValidationRequests(connection: Connection): void {
   connection.onRequest(dataValidationStatisticsRequest, (params, token) =>
@@ -223,7 +199,12 @@ export function registerDataValidationRequests(connection: Connection): void {
     runJob(connection, 'Validating', params, token, async job => {
       if (!params.tracking) return validate(params, job);
       const tracker = openTracker(resolveTrackingUri(params.tracking.trackingUri, params.tracking.baseFolder ?? path.dirname(params.file ?? '')));
-      return runTracked(tracker, validationRunOptions(params), async run => ({ ...await logValidation(run, await validate(params, job)), runId: run.runId }));
+      return runTracked(tracker, validationRunOptions(params), async run => {
+        const r = await validate(params, job);
+        const value = (c: Record<string, DataValidationComparison>) => Object.fromEntries(Object.entries(c).map(([f, x]) => [f, x.value]));
+        await logValidation(run, { statistics: r.statistics, anomalies: r.anomalies, distances: { drift: value(r.comparisons.drift), skew: value(r.comparisons.skew) } });
+        return { ...r, runId: run.runId };
+      });
     }));
 
   connection.onRequest(dataValidationSchemaInfoRequest, params => {

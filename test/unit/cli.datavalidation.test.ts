@@ -58,3 +58,23 @@ test('bad input: a schema with a syntax error and a CSV with an unterminated quo
   assert.equal(q.status, 2);
   assert.match(q.stderr, /quote\.csv:2:\d+: .*quote/i);
 });
+
+test('mlw validate --tracking-uri records the validation as a run, drift distances included', t => {
+  const dir = tempDir(t);
+  fs.writeFileSync(path.join(dir, 'train.csv'), TRAIN);
+  fs.writeFileSync(path.join(dir, 'today.csv'), 'age,city\n35,Paris\n45,Paris\n55,Paris\n65,Oslo\n');
+  // L∞ drift comparator on city: Paris 2/4 → 3/4 is a difference of 0.25.
+  fs.writeFileSync(path.join(dir, 'schema.pbtxt'), 'feature { name: "age" type: INT }\nfeature { name: "city" type: BYTES drift_comparator { infinity_norm { threshold: 0.1 } } }\n');
+  const r = mlw(dir, 'validate', 'today.csv', '--schema', 'schema.pbtxt', '--previous', 'train.csv', '--tracking-uri', 'runs');
+  assert.equal(r.status, 1, r.stderr);
+  const runId = /recorded as run ([0-9a-f]{32})/.exec(r.stderr)?.[1];
+  assert.ok(runId, r.stderr);
+  const root = path.join(dir, 'runs');
+  const experiment = fs.readdirSync(root).find(d => fs.existsSync(path.join(root, d, runId)))!;
+  const run = path.join(root, experiment, runId);
+  assert.match(fs.readFileSync(path.join(run, 'meta.yaml'), 'utf8'), /^status: 3$/m);
+  assert.equal(fs.readFileSync(path.join(run, 'params', 'previous'), 'utf8'), path.join(dir, 'train.csv'));
+  assert.match(fs.readFileSync(path.join(run, 'metrics', 'drift.city'), 'utf8'), /^\d+ 0\.25 0\n$/);
+  assert.match(fs.readFileSync(path.join(run, 'metrics', 'anomalies'), 'utf8'), /^\d+ 1\.0 0\n$/);
+  assert.ok(JSON.parse(fs.readFileSync(path.join(run, 'artifacts', 'anomalies.json'), 'utf8')).anomalyInfo.city);
+});
