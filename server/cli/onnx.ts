@@ -8,9 +8,12 @@ import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET } from '../onnx/export';
 import { DEFAULT_PARITY_TOLERANCE, exportModelFolder } from '../onnx/exportFolder';
 import { inspectModel, type InspectTensor } from '../onnx/inspect';
 import { loadOnnxModel } from '../onnx/load';
+import { inferenceRunOptions, logInference } from '../onnx/inferenceRun';
 import { runModel } from '../onnx/run';
 import { SessionCache } from '../onnx/runtime';
 import type { TensorResult } from '../onnx/tensors';
+import { openTracker, resolveTrackingUri } from '../tracking/tracker';
+import { runTracked } from '../tracking/trackedJob';
 import { EXIT_DIFFERENT, EXIT_ERROR, EXIT_SAME, formatBytes, formatCount, parse, printJson, type Command } from './common';
 
 function one(command: string, got: string[], what: string): string {
@@ -94,11 +97,11 @@ function tensorText(t: TensorResult): string {
 
 const run: Command = {
   summary: 'Run an ONNX model with ONNX Runtime on inputs from a JSON file (or random ones); prints outputs and latency',
-  usage: 'onnx run MODEL.onnx [--input inputs.json] [--seed N] [--threads N] [--repeat N] [--max-values N] [--json]',
+  usage: 'onnx run MODEL.onnx [--input inputs.json] [--seed N] [--threads N] [--repeat N] [--max-values N] [--tracking-uri URI] [--json]',
   async run(args) {
     const { values, positionals } = parse('onnx run', args, {
       input: { type: 'string' }, seed: { type: 'string' }, threads: { type: 'string' }, repeat: { type: 'string' },
-      'max-values': { type: 'string' }, json: { type: 'boolean' },
+      'max-values': { type: 'string' }, 'tracking-uri': { type: 'string' }, json: { type: 'boolean' },
     });
     const file = one('onnx run', positionals, 'MODEL.onnx');
     let inputs: Record<string, never> | undefined;
@@ -111,14 +114,26 @@ const run: Command = {
     }
     const cache = new SessionCache(1);
     try {
-      const r = await runModel(cache, path.resolve(file), {
+      const options = {
         inputs,
         inputsSource: values.input,
         seed: intOption('seed', values.seed, 0),
         threads: intOption('threads', values.threads, 0),
         repeat: intOption('repeat', values.repeat, 1),
         maxValues: intOption('max-values', values['max-values'], 0),
-      });
+      };
+      const model = path.resolve(file);
+      // With --tracking-uri the inference is recorded as a run (a failed one too).
+      const trackingUri = values['tracking-uri'];
+      const r = trackingUri === undefined ? await runModel(cache, model, options) : await runTracked(
+        openTracker(resolveTrackingUri(trackingUri, process.cwd())),
+        inferenceRunOptions(model, { inputs: values.input && path.resolve(values.input), seed: options.seed, repeat: options.repeat }),
+        async run => {
+          const result = await runModel(cache, model, options);
+          await logInference(run, result);
+          process.stderr.write(`mlw: recorded as run ${run.runId}\n`);
+          return result;
+        });
       if (values.json) {
         printJson({ ...r, file });
         return EXIT_SAME;

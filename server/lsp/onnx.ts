@@ -12,7 +12,8 @@ import { MODEL_JSON } from '../onnx/modelFolder';
 import { runModel } from '../onnx/run';
 import { SessionCache } from '../onnx/runtime';
 import { openTracker, resolveTrackingUri } from '../tracking/tracker';
-import { logJsonArtifact, runTracked } from '../tracking/trackedJob';
+import { runTracked } from '../tracking/trackedJob';
+import { inferenceRunOptions, logInference } from '../onnx/inferenceRun';
 import { runJob, toResponseError } from './progress';
 
 /** Sessions kept open (each holds its model's weights in memory). */
@@ -65,19 +66,9 @@ export function registerOnnx(connection: Connection): SessionCache {
       };
       if (!params.tracking) return runModel(sessions, file, options);
       const tracker = openTracker(resolveTrackingUri(params.tracking.trackingUri, params.tracking.baseFolder ?? path.dirname(file)));
-      const runOptions = {
-        experiment: 'inference', runName: `run ${path.basename(file)}`, tags: { 'mlw.job': 'inference' },
-        params: { model: file, inputs: params.inputs ? 'given' : `random (seed ${params.seed ?? 0})`, repeat: params.repeat ?? 1 },
-      };
-      return runTracked(tracker, runOptions, async run => {
+      return runTracked(tracker, inferenceRunOptions(file, { inputs: params.inputs && 'given', seed: params.seed, repeat: params.repeat }), async run => {
         const result = await runModel(sessions, file, options);
-        const now = Date.now();
-        await run.logMetrics([
-          { key: 'latency_ms', value: result.latencyMs, step: 0, timestamp: now },
-          { key: 'load_ms', value: result.loadMs, step: 0, timestamp: now },
-        ]);
-        await run.setTags({ 'mlw.threads': String(result.threads) });
-        await logJsonArtifact(run, 'outputs.json', result.outputs);
+        await logInference(run, result);
         return { ...result, runId: run.runId };
       });
     }));

@@ -227,6 +227,30 @@ test('mlw onnx run: --input JSON, --json, random inputs, exit codes', t => {
   assert.match(missing.stderr, /^mlw: .*nowhere\.onnx: file not found/);
 });
 
+test('mlw onnx run --tracking-uri records the inference as a run; a failing one as FAILED', t => {
+  const dir = tempDir(t);
+  write(dir, 'add.onnx', addModel());
+  fs.writeFileSync(path.join(dir, 'in.json'), JSON.stringify({ a, b }));
+  const ok = mlw(dir, 'onnx', 'run', 'add.onnx', '--input', 'in.json', '--tracking-uri', 'runs');
+  assert.equal(ok.status, 0, ok.stderr);
+  const runId = /recorded as run ([0-9a-f]{32})/.exec(ok.stderr)?.[1];
+  assert.ok(runId, ok.stderr);
+  const root = path.join(dir, 'runs');
+  const experiment = fs.readdirSync(root).find(d => fs.existsSync(path.join(root, d, runId)))!;
+  const run = path.join(root, experiment, runId);
+  assert.equal(fs.readFileSync(path.join(run, 'params', 'model'), 'utf8'), path.join(dir, 'add.onnx'));
+  assert.equal(fs.readFileSync(path.join(run, 'params', 'inputs'), 'utf8'), path.join(dir, 'in.json'));
+  assert.match(fs.readFileSync(path.join(run, 'metrics', 'latency_ms'), 'utf8'), /^\d+ \d+(\.\d+)?(e-?\d+)? 0\n$/);
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(run, 'artifacts', 'outputs.json'), 'utf8'))[0].values, [[1.5, 1, 5], [14, 25, 36]]);
+
+  fs.writeFileSync(path.join(dir, 'wrong.json'), JSON.stringify({ a }));
+  const failed = mlw(dir, 'onnx', 'run', 'add.onnx', '--input', 'wrong.json', '--tracking-uri', 'runs');
+  assert.equal(failed.status, 2);
+  const statuses = fs.readdirSync(path.join(root, experiment)).filter(d => fs.existsSync(path.join(root, experiment, d, 'meta.yaml')))
+    .map(d => /^status: (\d)$/m.exec(fs.readFileSync(path.join(root, experiment, d, 'meta.yaml'), 'utf8'))?.[1]).sort();
+  assert.deepEqual(statuses, ['3', '4'], 'one FINISHED, one FAILED');
+});
+
 test('without onnxruntime-node, run says so clearly and inspect still works', t => {
   // The CLI bundle alone, where no node_modules can be found.
   const dir = tempDir(t);
