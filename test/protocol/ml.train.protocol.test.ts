@@ -2,7 +2,7 @@
 // $/progress per epoch with loss and ETA, the run in the tracking store, the server answering
 // other requests while it trains, cancellation (run KILLED, checkpoint kept, resumable), the
 // backend request, and bad configurations as user errors with file and line.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -13,10 +13,9 @@ import {
   type WorkDoneProgressEnd, type WorkDoneProgressReport,
 } from 'vscode-languageserver-protocol/node';
 import { mlBackendRequest, mlTrainRequest, serverInfoRequest, USER_ERROR_CODE, type UserErrorData } from '../../shared/protocol';
-import { startServer, type TestServer } from './server';
+import { serverForTests } from './server';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlw-ml-protocol-'));
-let server: TestServer;
 let conn: ProtocolConnection;
 
 type Progress = WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
@@ -49,15 +48,7 @@ function writeProject(name: string, rows: number, extra: Record<string, unknown>
 
 const runDir = (base: string, runId: string) => path.join(base, 'mlruns', '0', runId);
 
-before(async () => {
-  server = await startServer({ cacheDir: path.join(tmp, 'cache'), fileWatcher: { enabled: false, exclude: [] } });
-  conn = server.conn;
-});
-
-after(async () => {
-  await server.stop();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+serverForTests(tmp, s => { conn = s.conn; });
 
 test('mlw/ml/backend: wasm, with the reason tfjs-node is not used', async () => {
   const info = await conn.sendRequest(mlBackendRequest);

@@ -1,6 +1,6 @@
 // The ONNX requests of the built server over LSP: inspect, check, run (cached sessions), export
 // with progress and parity, bad input, and a server that cannot load onnxruntime-node.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,10 +15,9 @@ import {
 } from '../../shared/protocol';
 import { saveModelFolder } from '../../server/onnx/modelFolder';
 import { addModel, FLOAT, modelBytes, node, sequential, tf, valueInfo } from '../unit/onnx.testModels';
-import { startServer, type TestServer } from './server';
+import { serverForTests } from './server';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlw-onnx-protocol-'));
-let server: TestServer;
 let conn: ProtocolConnection;
 
 type Progress = WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
@@ -45,15 +44,7 @@ async function userError(promise: Promise<unknown>): Promise<ResponseError<UserE
   throw new Error('expected an error');
 }
 
-before(async () => {
-  server = await startServer({ cacheDir: path.join(tmp, 'cache'), fileWatcher: { enabled: false, exclude: [] } });
-  conn = server.conn;
-});
-
-after(async () => {
-  await server.stop();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+serverForTests(tmp, s => { conn = s.conn; });
 
 test('serverInfo lists the onnx capability', async () => {
   assert.ok((await conn.sendRequest(serverInfoRequest)).capabilities.includes('onnx'));

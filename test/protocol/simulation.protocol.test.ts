@@ -1,6 +1,6 @@
 // Drives the simulation requests of the built server over LSP: results with the diagram's
 // messages, `$/progress` during a long run, cancellation, and bad scenarios as user errors.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,21 +10,12 @@ import {
   CancellationTokenSource, LSPErrorCodes, ResponseError, WorkDoneProgress, type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { serverInfoRequest, simulationElectRequest, simulationSyncRequest, USER_ERROR_CODE } from '../../shared/protocol';
-import { startServer, type TestServer } from './server';
+import { serverForTests } from './server';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mlw-protocol-sim-'));
-let server: TestServer;
 let conn: ProtocolConnection;
 
-before(async () => {
-  server = await startServer({ cacheDir: path.join(tmp, 'cache'), fileWatcher: { enabled: false, exclude: [] } });
-  conn = server.conn;
-});
-
-after(async () => {
-  await server.stop();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+serverForTests(tmp, s => { conn = s.conn; });
 
 test('serverInfo names the simulation capability', async () => {
   assert.ok((await conn.sendRequest(serverInfoRequest)).capabilities.includes('simulation'));
