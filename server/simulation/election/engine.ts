@@ -4,9 +4,8 @@
 // The algorithms (algorithms/*.ts) only react to what the engine hands them.
 import { BucketQueue, EventQueue } from '../eventQueue';
 import { seededRandom } from '../../common/random';
-import type {
-  CrashSpec, ElectionEpisode, LeaderChange, MessageTrace, PartitionSpec, SafetyViolation,
-} from './types';
+import type { Scenario } from './scenario';
+import type { ElectionEpisode, LeaderChange, MessageTrace, SafetyViolation } from './types';
 
 const DELIVER = 0;
 const TIMER = 1;
@@ -105,20 +104,8 @@ export interface Algorithm {
   heard(i: number, m: Message): void;
 }
 
-export interface EngineSetup {
-  ranks: number[];
-  initiators: number[];
-  crashes: CrashSpec[];
-  partitions: PartitionSpec[];
-  seed: number;
-  delay: { min: number; max: number };
-  loss: number;
-  heartbeatInterval: number;
-  maxEvents: number;
-  maxTime?: number;
-  maxElections: number;
-  traceLimit: number;
-}
+/** What the engine needs of a scenario: all but the algorithm's own settings. */
+export type EngineSetup = Omit<Scenario, 'algorithm' | 'candidates' | 'delta' | 'failoverSize'>;
 
 export class Engine implements Ctx {
   readonly n: number;
