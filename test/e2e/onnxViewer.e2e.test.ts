@@ -108,10 +108,7 @@ for (const [name, theme] of THEMES) {
       const frame = await viewer('#export-svg');
       const target = path.join(workspace(), `mlp-${name}.svg`);
       await frame.click('#export-svg');
-      // The save dialog of VS Code in the browser is a quick input with the path.
-      await vsc().waitForQuickInput(undefined, 10_000);
-      await vsc().page.fill('.quick-input-widget .quick-input-box input', target);
-      await vsc().page.keyboard.press('Enter');
+      await vsc().answerSaveDialog(target);
       const svg = await waitFor(`${target} to be written`, () => (fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined), { timeout: 10_000 });
       assert.match(svg, /^<\?xml/);
       assert.equal((svg.match(/class="box node /g) ?? []).length, 4);
@@ -122,9 +119,7 @@ for (const [name, theme] of THEMES) {
       // PNG: the same drawing at twice its size (small graphs are rendered at 2× for sharpness).
       const png = path.join(workspace(), `mlp-${name}.png`);
       await frame.click('#export-png');
-      await vsc().waitForQuickInput(undefined, 10_000);
-      await vsc().page.fill('.quick-input-widget .quick-input-box input', png);
-      await vsc().page.keyboard.press('Enter');
+      await vsc().answerSaveDialog(png);
       const bytes = await waitFor(`${png} to be written`, () => (fs.existsSync(png) ? fs.readFileSync(png) : undefined), { timeout: 15_000 });
       assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
       const svgWidth = Number(/<svg[^>]* width="(\d+)"/.exec(svg)![1]);

@@ -477,6 +477,22 @@ export class VSCodeWeb {
     await this.parkMouse();
   }
 
+  /**
+   * Answers VS Code's save dialog (in the browser, a quick input holding a path) with `file`. The
+   * dialog fills in its default path just after it opens, which can overwrite text typed too soon:
+   * type until the box holds `file`, then accept.
+   */
+  async answerSaveDialog(file: string, timeout = 10_000): Promise<void> {
+    await this.waitForQuickInput(undefined, timeout);
+    const box = '.quick-input-widget .quick-input-box input';
+    await waitFor(`the save dialog to hold ${file}`, async () => {
+      await this.page.fill(box, file);
+      await new Promise(resolve => setTimeout(resolve, 300));
+      return (await this.page.inputValue(box)) === file;
+    }, { timeout });
+    await this.page.keyboard.press('Enter');
+  }
+
   // ---- status bar, editors ----------------------------------------------------------------
 
   /** Text of the status bar items whose text or accessible label matches. */
