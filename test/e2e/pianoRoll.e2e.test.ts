@@ -60,7 +60,8 @@ for (const [name, theme] of THEMES) {
 
     it('opens phrase.mid from the explorer and draws its notes and tracks', t => step(t, 'open', async () => {
       await vsc().openFromExplorer('phrase.mid');
-      const frame = await roll('#roll-notes[data-note-count]');
+      // The canvas exists (count 0) before the file's notes arrive: wait for them.
+      const frame = await roll(`#roll-notes[data-note-count="${NOTE_COUNT}"]`);
       assert.equal(await frame.getAttribute('#roll-notes', 'data-note-count'), String(NOTE_COUNT));
       // The whole two-bar phrase fits the view, so every note is drawn.
       await waitFor('all notes drawn', async () => (await frame.getAttribute('#roll-notes', 'data-visible-notes')) === String(NOTE_COUNT), { timeout: 5_000 });
